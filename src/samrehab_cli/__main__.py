@@ -1,0 +1,3 @@
+from samrehab_cli.cli import main
+
+main()

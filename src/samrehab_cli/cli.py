@@ -1,0 +1,279 @@
+"""The ``samrehab`` command line: one short function per command over the library.
+
+Heavy modules (openpyxl, pandas, msoffcrypto-tool, python-calamine, pydantic) are imported inside the commands,
+so ``samrehab --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, Optional, TypeVar
+
+import typer
+
+from samrehab_cli import __version__, errors
+
+app = typer.Typer(
+    name="samrehab",
+    help="Registrering, kryptering och uppföljning för ISF:s utvärdering av samordningsförbunden.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,  # a password must never reach a screen or a log through a traceback
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+_state = {"debug": False}
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# --- options shared by the commands ---------------------------------------------------------------------------
+PasswordFile = Annotated[
+    Optional[Path],
+    typer.Option("--password-file", metavar="FIL", show_default=False,
+                 help="Fil med lösenord, ett per rad, nyast först. Får inte kunna läsas av andra (chmod 600)."),
+]
+PasswordStdin = Annotated[
+    bool, typer.Option("--password-stdin", help="Läs lösenordet (ett per rad, nyast först) från standard in."),
+]
+Force = Annotated[bool, typer.Option("--force", help="Ersätt utfilen om den redan finns.")]
+
+
+def handled(command: F) -> F:
+    """Turn library errors into one Swedish line on stderr and exit code 2; a traceback only with --debug."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except errors.SamrehabError as exc:
+            if _state["debug"]:
+                raise
+            typer.echo(f"Fel: {exc}", err=True)
+            raise typer.Exit(2) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if _state["debug"]:
+                raise
+            typer.echo(f"Fel: ett oväntat fel inträffade ({type(exc).__name__}). Ingen fil ändrades. "
+                       "Kör kommandot igen med --debug och skicka utskriften till den som sköter samrehab.", err=True)
+            raise typer.Exit(2) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _ask_password(confirm: bool) -> str:
+    import getpass
+
+    password = getpass.getpass("Lösenord: ")
+    if confirm and getpass.getpass("Upprepa lösenordet: ") != password:
+        raise errors.PasswordsDiffer()
+    return password
+
+
+def _passwords(password_file: Path | None, password_stdin: bool):  # -> crypto.Passwords
+    from samrehab_cli import crypto
+
+    interactive = not password_stdin and sys.stdin.isatty()
+    return crypto.passwords_from(password_file, password_stdin, ask=_ask_password if interactive else None)
+
+
+def _say(message: str) -> None:
+    typer.echo(message)
+
+
+def _warn(message: str) -> None:
+    typer.echo(f"Varning: {message}", err=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"samrehab {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Visa versionen och avsluta.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Visa hela felutskriften (traceback) vid fel.")] = False,
+) -> None:
+    """Registrering, kryptering och uppföljning för ISF:s utvärdering av samordningsförbunden.
+
+    Utskrifter och meddelanden är på svenska. Slutkoder: 0 klart (varningar tillåtna), 1 minst ett fel i
+    filerna, 2 kommandot kunde inte köras.
+    """
+    _state["debug"] = debug
+
+
+# --- the registration workbook ----------------------------------------------------------------------------------
+@app.command()
+@handled
+def template(
+    output: Annotated[Path, typer.Option("-o", "--output", metavar="FIL", help="Arbetsboken som skapas.")],
+    forbund: Annotated[str, typer.Option("--forbund", metavar="NAMN", help="Samordningsförbundets namn.")],
+    from_week: Annotated[Optional[str], typer.Option("--from", metavar="VECKA",
+                                                     help="Första veckan, ÅÅÅÅ-vVV. Standard: denna vecka.")] = None,
+    to_week: Annotated[Optional[str], typer.Option("--to", metavar="VECKA",
+                                                   help="Sista veckan, ÅÅÅÅ-vVV. Standard: 12 veckor efter --from.")]
+    = None,
+    rows: Annotated[int, typer.Option("--rows", min=1, max=999, help="Rader (löpnummer) per vecka.")] = 40,
+    no_encrypt: Annotated[bool, typer.Option("--no-encrypt",
+                                             help="Spara utan kryptering (avråds: personuppgifter ska krypteras).")]
+    = False,
+    force: Force = False,
+    password_file: PasswordFile = None,
+    password_stdin: PasswordStdin = False,
+) -> None:
+    """Skapa registreringsfilen: fliken Instruktioner och en flik per vecka, med rullistor.
+
+    Filen krypteras med det senaste lösenordet, så att personuppgifter aldrig sparas okrypterade.
+
+    Exempel:
+
+        samrehab template -o registrering.xlsx --forbund "Södra Dalarnas Samordningsförbund" --from 2020-v39 --to 2021-v10
+    """
+    import datetime as dt
+
+    from samrehab_cli import crypto, files, template as tpl, workbooks
+    from samrehab_cli.dates import parse_week, today, week_of, week_range
+
+    if not forbund.strip():
+        raise errors.BadOption(message="Ange samordningsförbundets namn med --forbund.")
+    first = parse_week(from_week) if from_week else week_of(today())
+    last = parse_week(to_week) if to_week else week_of(first.monday + dt.timedelta(weeks=12))
+    weeks = week_range(first, last)
+    files.check_output(output, force=force)
+    data = workbooks.to_bytes(tpl.new_workbook(forbund.strip(), weeks, rows))
+    if not no_encrypt:
+        data = crypto.encrypt(data, _passwords(password_file, password_stdin), output)
+    files.atomic_write(output, data)
+    state = "okrypterad" if no_encrypt else "krypterad med det senaste lösenordet"
+    _say(f"Skapade {output}: {len(weeks)} veckoflikar ({weeks[0]}–{weeks[-1]}), {rows} rader per vecka, {state}.")
+    if no_encrypt:
+        _warn(f"{output} är inte krypterad. Kryptera den innan personuppgifter skrivs in: "
+              f"samrehab encrypt {output} --in-place")
+
+
+@app.command()
+@handled
+def weeks(
+    file: Annotated[Path, typer.Argument(metavar="FIL", help="Registreringsfilen (krypterad eller inte).")],
+    to_week: Annotated[str, typer.Option("--to", metavar="VECKA", help="Sista veckan som ska finnas, ÅÅÅÅ-vVV.")],
+    from_week: Annotated[Optional[str], typer.Option("--from", metavar="VECKA",
+                                                     help="Första veckan. Standard: filens första vecka.")] = None,
+    rows: Annotated[Optional[int], typer.Option("--rows", min=1, max=999,
+                                                help="Rader per ny vecka. Standard: som filens senaste vecka.")]
+    = None,
+    password_file: PasswordFile = None,
+    password_stdin: PasswordStdin = False,
+) -> None:
+    """Lägg till de veckoflikar som saknas i en befintlig registreringsfil.
+
+    Allt som redan är ifyllt behålls, liksom krypteringen och lösenordet. Filen ersätts atomärt.
+
+    Exempel:
+
+        samrehab weeks registrering.xlsx --to 2021-v20
+    """
+    from samrehab_cli import crypto, files, template as tpl, workbooks
+    from samrehab_cli.dates import parse_week, today, week_of, week_range
+
+    passwords = _passwords(password_file, password_stdin)
+    opened = crypto.open_bytes(files.read_bytes(file), passwords, file)
+    book = workbooks.open_for_change(opened.data, file)
+    existing = tpl.week_sheets(book)
+    first = parse_week(from_week) if from_week else (existing[0] if existing else week_of(today()))
+    added = tpl.add_weeks(book, week_range(first, parse_week(to_week)), rows or tpl.rows_in_last_week(book))
+    if not added:
+        _say(f"Inga veckor saknades i {file}; filen är oförändrad.")
+        return
+    data = workbooks.to_bytes(book)
+    if opened.encryption is not None:
+        data = crypto.encrypt(data, passwords, file, slot=opened.slot or 0)
+    files.atomic_write(file, data)
+    span = f"{added[0]}" if len(added) == 1 else f"{added[0]}–{added[-1]}"
+    _say(f"La till {len(added)} veckoflikar ({span}) i {file}.")
+    if opened.encryption is None:
+        _warn(f"{file} är inte krypterad. Kryptera den innan den mailas: samrehab encrypt {file} --in-place")
+
+
+# --- encryption -----------------------------------------------------------------------------------------------
+@app.command()
+@handled
+def encrypt(
+    file: Annotated[Path, typer.Argument(metavar="FIL", help="Arbetsboken som ska krypteras (.xlsx).")],
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", metavar="UTFIL",
+                                                   help="Den krypterade filen.")] = None,
+    in_place: Annotated[bool, typer.Option("--in-place", help="Ersätt FIL med den krypterade filen.")] = False,
+    force: Force = False,
+    password_file: PasswordFile = None,
+    password_stdin: PasswordStdin = False,
+) -> None:
+    """Kryptera en arbetsbok med ISF:s senaste lösenord, som Excel gör (AES-256).
+
+    En fil som redan är krypterad med ett äldre lösenord krypteras om med det senaste. Lösenorden tas från
+    --password-file (nyast först), --password-stdin, SAMREHAB_PASSWORD eller en fråga i terminalen.
+
+    Exempel:
+
+        samrehab encrypt vecka.xlsx -o vecka-krypterad.xlsx --password-file ~/isf-losenord.txt
+    """
+    from samrehab_cli import crypto, files, workbooks
+
+    if (output is None) == (not in_place):
+        raise errors.BadOption(message="Ange var den krypterade filen ska sparas med -o UTFIL, "
+                                       "eller --in-place för att ersätta filen (inte båda).")
+    target = file if in_place else output
+    assert target is not None
+    if not in_place:
+        files.check_output(target, force=force, inputs=(file,))
+    passwords = _passwords(password_file, password_stdin)
+    opened = crypto.open_bytes(files.read_bytes(file), passwords, file)
+    workbooks.read(opened.data, file)  # refuse what is not a workbook before encrypting it
+    data = crypto.encrypt(opened.data, passwords, target)
+    files.atomic_write(target, data)
+    if opened.encryption is None:
+        _say(f"Krypterade {file} → {target} med det senaste lösenordet.")
+    elif opened.with_newest:
+        _say(f"{file} var redan krypterad med det senaste lösenordet; {target} är krypterad på nytt med det.")
+    else:
+        _say(f"{file} var krypterad med ett äldre lösenord; {target} är nu krypterad med det senaste.")
+    if not in_place and opened.encryption is None:
+        _warn(f"{file} är fortfarande okrypterad. Radera den när du har kontrollerat {target}.")
+
+
+@app.command()
+@handled
+def decrypt(
+    file: Annotated[Path, typer.Argument(metavar="FIL", help="Den krypterade arbetsboken.")],
+    output: Annotated[Path, typer.Option("-o", "--output", metavar="UTFIL", help="Den okrypterade kopian.")],
+    force: Force = False,
+    password_file: PasswordFile = None,
+    password_stdin: PasswordStdin = False,
+) -> None:
+    """Spara en okrypterad kopia (det enda sättet att få klartext på disk).
+
+    Kopian får rättigheterna 0600 (bara du kan läsa den). Radera den när du är klar.
+
+    Exempel:
+
+        samrehab decrypt vecka.xlsx -o vecka-okrypterad.xlsx
+    """
+    from samrehab_cli import crypto, files, workbooks
+
+    files.check_output(output, force=force, inputs=(file,))
+    opened = crypto.open_bytes(files.read_bytes(file), _passwords(password_file, password_stdin), file)
+    workbooks.read(opened.data, file)
+    files.atomic_write(output, opened.data)
+    if opened.encryption is None:
+        _say(f"{file} var inte krypterad; kopierade den till {output}.")
+    else:
+        _say(f"Dekrypterade {file} → {output}.")
+    _warn(f"{output} innehåller personuppgifter i klartext. Radera den när du är klar.")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,223 @@
+"""Passwords and encryption: the only module that sees a password or calls msoffcrypto-tool.
+
+Reading tries every known password (newest first), then Excel's built-in ``VelvetSweatshop``. Each try derives
+the key once (``load_key`` without ``verify_password``, which would derive it twice); ``decrypt`` refuses a wrong
+key by itself. Writing is ECMA-376 Agile encryption (AES-256, SHA-512), what Excel writes, and every result is
+decrypted again in memory and compared before anyone may store it (msoffcrypto-tool marks its encryption as
+experimental). Decrypted bytes never touch the disk.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from samrehab_cli import errors
+
+EXCEL_DEFAULT_PASSWORD = "VelvetSweatshop"  # what Excel uses for a workbook that is only write-protected
+ENV_VAR = "SAMREHAB_PASSWORD"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+
+Encryption = Literal["agile", "standard", "rc4", "rc4_cryptoapi", "xor"]
+#: A prompt: called with ``confirm=True`` when encrypting (asked twice), returns the password typed.
+Asker = Callable[[bool], str]
+
+
+class Passwords:
+    """The passwords known for this run, newest first. It never shows them: not in repr, str or a traceback."""
+
+    __slots__ = ("_items", "_ask")
+
+    def __init__(self, items: list[str] | tuple[str, ...] = (), ask: Asker | None = None) -> None:
+        self._items = [p for p in items if p]
+        self._ask = ask
+
+    def __repr__(self) -> str:
+        return f"<Passwords: {len(self._items)} kända, dolda>"
+
+    __str__ = __repr__
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def _asked(self, confirm: bool) -> str | None:
+        if self._items or self._ask is None:
+            return self._items[0] if self._items else None
+        password = self._ask(confirm)
+        if not password:
+            raise errors.NoPassword()
+        self._items.append(password)
+        return password
+
+    def _for_reading(self) -> Iterator[tuple[int, str]]:
+        self._asked(confirm=False)
+        yield from enumerate(self._items)
+        yield len(self._items), EXCEL_DEFAULT_PASSWORD
+
+    def _for_writing(self, slot: int = 0) -> str:
+        if slot == len(self._items) and self._items:  # the file was opened with Excel's default password
+            return EXCEL_DEFAULT_PASSWORD
+        newest = self._asked(confirm=True)
+        if newest is None:
+            raise errors.NoPassword()
+        return self._items[slot] if 0 < slot < len(self._items) else newest
+
+
+def parse_password_lines(text: str) -> list[str]:
+    """One password per line, newest first; a BOM, line endings and blank lines are dropped."""
+    return [line.rstrip("\r") for line in text.lstrip("\ufeff").split("\n") if line.strip()]
+
+
+def read_password_file(path: Path) -> list[str]:
+    """The passwords in ``path``; refused when others can read it (where the platform has POSIX modes)."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise errors.FileMissing(path=path) from None
+    if os.name == "posix" and mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise errors.PasswordFileUnsafe(path=path)
+    try:
+        items = parse_password_lines(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise errors.CannotReadFile(path=path, reason=type(exc).__name__) from None
+    if not items:
+        raise errors.PasswordFileEmpty(path=path)
+    return items
+
+
+def passwords_from(password_file: Path | None = None, password_stdin: bool = False,
+                   ask: Asker | None = None, environ: dict[str, str] | None = None) -> Passwords:
+    """Collect passwords from the sources a user may use: file, stdin, environment; else a prompt when needed."""
+    env = os.environ if environ is None else environ
+    items: list[str] = []
+    if password_file is not None:
+        items += read_password_file(password_file)
+    if password_stdin:
+        items += parse_password_lines(sys.stdin.read())
+    if env.get(ENV_VAR):
+        items.append(env[ENV_VAR])
+    return Passwords(items, ask=None if items else ask)
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A file's plaintext bytes (memory only) and how it was protected."""
+
+    data: bytes
+    encryption: Encryption | None  # None: the file was not encrypted
+    slot: int | None  # which known password opened it (0 = the newest); None when not encrypted
+
+    @property
+    def with_newest(self) -> bool:
+        return self.slot == 0
+
+
+def _office_file(data: bytes, path: Path):  # -> msoffcrypto BaseOfficeFile
+    msoffcrypto = _msoffcrypto()
+    from msoffcrypto import exceptions as mso
+
+    try:
+        return msoffcrypto.OfficeFile(io.BytesIO(data))
+    except (mso.FileFormatError, OSError, ValueError, AssertionError) as exc:
+        raise errors.NotAWorkbook(path=path, reason="okänt filformat") from exc
+    except Exception as exc:  # olefile and struct raise many kinds on a damaged file
+        raise errors.NotAWorkbook(path=path, reason="filen är skadad") from exc
+
+
+def is_encrypted(data: bytes) -> bool:
+    """True for an encrypted OOXML package or an encrypted .xls (cheap: reads headers only)."""
+    return data.startswith(OLE_MAGIC) and _encryption_kind(data, Path("-")) is not None
+
+
+def _encryption_kind(data: bytes, path: Path) -> str | None:
+    office = _office_file(data, path)
+    kind = type(office).__name__
+    if kind == "OOXMLFile":
+        return office.type if office.type != "plain" else None
+    if kind == "Xls97File":
+        try:
+            return "xls" if office.is_encrypted() else None
+        except Exception as exc:
+            raise errors.NotAWorkbook(path=path, reason="filen är skadad") from exc
+    if kind == "Doc97File":
+        raise errors.NotAWorkbookButWord(path=path)
+    raise errors.NotAWorkbook(path=path, reason="det är inget kalkylark")
+
+
+def open_bytes(data: bytes, passwords: Passwords, path: Path) -> Opened:
+    """Return the plaintext of ``data``: as is when not encrypted, else decrypted in memory."""
+    if not data.startswith(OLE_MAGIC):  # zip (plain xlsx) or not a workbook at all: workbooks.read decides
+        return Opened(data, None, None)
+    kind = _encryption_kind(data, path)
+    if kind is None:
+        return Opened(data, None, None)
+    if kind not in ("agile", "standard", "xls"):
+        raise errors.UnsupportedEncryption(path=path, reason=kind)
+    from msoffcrypto import exceptions as mso
+
+    tried = 0
+    for slot, password in passwords._for_reading():
+        office = _office_file(data, path)
+        tried += 1
+        try:
+            office.load_key(password=password)
+            out = io.BytesIO()
+            office.decrypt(out)
+        except mso.InvalidKeyError:
+            continue
+        except (mso.DecryptionError, mso.ParseError) as exc:
+            raise errors.UnsupportedEncryption(path=path, reason=type(exc).__name__) from None
+        except Exception:  # a wrong key can make garbage that fails in any way
+            continue
+        encryption = office.type if kind == "xls" else kind
+        return Opened(out.getvalue(), encryption, slot)
+    if len(passwords) == 0:
+        raise errors.PasswordNeeded(path=path)
+    raise errors.WrongPassword(path=path, count=len(passwords))
+
+
+def encrypt(plain: bytes, passwords: Passwords, path: Path, slot: int = 0) -> bytes:
+    """Agile-encrypt an xlsx package with the newest password (or the one in ``slot``), verified by decrypting."""
+    if plain.startswith(OLE_MAGIC):
+        raise errors.CannotEncryptXls(path=path)
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    password = passwords._for_writing(slot)
+    out = io.BytesIO()
+    try:
+        OOXMLFile(io.BytesIO(plain)).encrypt(password, out)
+    except Exception as exc:
+        raise errors.EncryptionFailed(path=path) from exc
+    encrypted = out.getvalue()
+    check = Passwords([password])
+    try:
+        again = open_bytes(encrypted, check, path)
+    except errors.SamrehabError:
+        again = None
+    if again is None or again.data != plain or again.encryption != "agile":
+        raise errors.EncryptionFailed(path=path)
+    return encrypted
+
+
+def _msoffcrypto():  # -> the msoffcrypto module, imported on first use (it is slow to import)
+    """Import msoffcrypto-tool, keeping decrypted .xls data in memory.
+
+    msoffcrypto-tool rebuilds a decrypted .xls in ``tempfile.TemporaryFile()``, i.e. plaintext on disk. Its xls
+    module gets a namespace whose ``TemporaryFile`` is an in-memory buffer instead (olefile writes to any seekable
+    file object), so decrypted data never leaves memory.
+    """
+    import types
+
+    import msoffcrypto
+    from msoffcrypto.format import xls97
+
+    if not isinstance(xls97.tempfile, types.SimpleNamespace):
+        xls97.tempfile = types.SimpleNamespace(TemporaryFile=io.BytesIO)  # type: ignore[attr-defined]
+    return msoffcrypto

@@ -1,0 +1,108 @@
+"""Errors the user can act on.
+
+Each class's docstring is the Swedish sentence shown to the user; ``{name}`` fields are filled from the keyword
+arguments. The CLI prints ``str(error)`` on one line and exits with code 2. No message ever holds a password or a
+value from a workbook.
+"""
+
+from __future__ import annotations
+
+
+class SamrehabError(Exception):
+    """Något gick fel."""
+
+    def __init__(self, **fields: object) -> None:
+        self.fields = fields
+        super().__init__((self.__doc__ or "").strip().format(**fields))
+
+
+class FileMissing(SamrehabError):
+    """Filen {path} finns inte. Kontrollera namnet och sökvägen."""
+
+
+class IsAFolder(SamrehabError):
+    """{path} är en mapp, inte en fil. Ange en arbetsbok, till exempel {path}/vecka.xlsx."""
+
+
+class CannotReadFile(SamrehabError):
+    """Filen {path} kunde inte läsas ({reason}). Kontrollera att du har behörighet till den."""
+
+
+class FileTooLarge(SamrehabError):
+    """Filen {path} är större än {limit_mb} MB och läses inte. Kontrollera att det är rätt fil."""
+
+
+class NotAWorkbook(SamrehabError):
+    """Filen {path} är ingen Excel-arbetsbok ({reason}). Spara den som .xlsx i Excel och försök igen."""
+
+
+class NotAWorkbookButWord(NotAWorkbook):
+    """Filen {path} är ett Word-dokument, inte en Excel-arbetsbok. Skicka registreringsfilen (.xlsx)."""
+
+
+class WorkbookBomb(NotAWorkbook):
+    """Filen {path} packas upp till orimligt mycket data ({reason}) och öppnas inte. Den kan vara skadlig: öppna den inte i Excel, be avsändaren om en ny fil."""
+
+
+class PasswordNeeded(SamrehabError):
+    """Filen {path} är krypterad men inget lösenord angavs. Ange det med --password-file, --password-stdin eller miljövariabeln SAMREHAB_PASSWORD, eller kör i en terminal för att bli tillfrågad."""
+
+
+class WrongPassword(SamrehabError):
+    """Filen {path} kunde inte öppnas med {count} lösenord. Kontrollera att du har ISF:s senaste lösenord (och äldre i lösenordsfilen, nyast först)."""
+
+
+class UnsupportedEncryption(SamrehabError):
+    """Filen {path} är krypterad på ett sätt som inte stöds ({reason}). Öppna den i Excel och spara den med Arkiv → Skydda arbetsbok → Kryptera med lösenord."""
+
+
+class NoPassword(SamrehabError):
+    """Inget lösenord angavs. Ange det med --password-file, --password-stdin eller miljövariabeln SAMREHAB_PASSWORD, eller kör i en terminal för att bli tillfrågad."""
+
+
+class PasswordFileUnsafe(SamrehabError):
+    """Lösenordsfilen {path} kan läsas av andra användare. Skydda den med `chmod 600 {path}` och försök igen."""
+
+
+class PasswordFileEmpty(SamrehabError):
+    """Lösenordsfilen {path} innehåller inget lösenord. Skriv lösenordet på första raden (nyast först)."""
+
+
+class PasswordsDiffer(SamrehabError):
+    """Lösenorden stämde inte överens. Försök igen."""
+
+
+class EncryptionFailed(SamrehabError):
+    """Krypteringen av {path} kunde inte kontrolleras (den krypterade filen gick inte att öppna igen). Ingenting sparades; försök igen."""
+
+
+class CannotEncryptXls(SamrehabError):
+    """Filen {path} är i det gamla .xls-formatet, som inte kan krypteras säkert. Spara den som .xlsx i Excel och försök igen."""
+
+
+class OutputExists(SamrehabError):
+    """Filen {path} finns redan. Välj ett annat namn, eller lägg till --force för att ersätta den."""
+
+
+class OutputIsInput(SamrehabError):
+    """Utfilen är samma som infilen ({path}). Välj ett annat namn med -o, eller använd --in-place."""
+
+
+class CannotWrite(SamrehabError):
+    """Filen {path} kunde inte sparas ({reason}). Ingenting ändrades; kontrollera mappen och behörigheten."""
+
+
+class BadWeek(SamrehabError):
+    """{value} är ingen vecka. Skriv veckan som ÅÅÅÅ-vVV, till exempel 2020-v39."""
+
+
+class BadWeekRange(SamrehabError):
+    """Veckan {start} kommer efter {end}. Ange den tidigare veckan med --from och den senare med --to."""
+
+
+class BadDate(SamrehabError):
+    """{value} är inget datum. Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2020-09-21."""
+
+
+class BadOption(SamrehabError):
+    """{message}"""

@@ -1,0 +1,100 @@
+"""Findings as data: ``Finding``, ``Report`` and the ``Rule`` that makes them.
+
+``--format json`` prints ``Report.model_dump_json()`` and nothing else (SPEC §2.5).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+Severity = Literal["fel", "varning", "info"]
+SEVERITIES: tuple[Severity, ...] = ("fel", "varning", "info")
+
+
+class Finding(BaseModel):
+    """One problem, where it is and what to do about it (SPEC §2.3)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    severity: Severity
+    message: str
+    file: str
+    sheet: str | None = None
+    cell: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+
+    @property
+    def location(self) -> str:
+        """``vecka.xlsx:2020-v39!H7`` (or as much of it as is known)."""
+        place = self.file
+        if self.sheet:
+            place += f":{self.sheet}"
+            if self.cell:
+                place += f"!{self.cell}"
+            elif self.row:
+                place += f" rad {self.row}"
+        return place
+
+
+class Counts(BaseModel):
+    fel: int = 0
+    varning: int = 0
+    info: int = 0
+
+
+class Report(BaseModel):
+    """The result of checking one or more files: valid when there is no finding of severity fel."""
+
+    valid: bool
+    counts: Counts
+    findings: list[Finding]
+
+    @classmethod
+    def of(cls, findings: Iterable[Finding]) -> Report:
+        found = list(findings)
+        tally = Counter(f.severity for f in found)
+        return cls(valid=tally["fel"] == 0, counts=Counts(**tally), findings=found)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule code with its severity, a short title for the rule table, and the Swedish message.
+
+    ``message`` may hold ``{fields}`` filled by :meth:`finding`; it says what is wrong and how to fix it.
+    """
+
+    code: str
+    severity: Severity
+    title: str
+    message: str
+
+    def finding(self, file: str, *, sheet: str | None = None, cell: str | None = None, row: int | None = None,
+                column: str | None = None, value: object = None, severity: Severity | None = None,
+                **fields: object) -> Finding:
+        return Finding(
+            code=self.code, severity=severity or self.severity, message=self.message.format(**fields), file=file,
+            sheet=sheet, cell=cell, row=row, column=column, value=None if value is None else str(value),
+        )
+
+
+def summary(counts: Counts) -> str:
+    """``Hittade 2 fel och 1 varning.`` / ``Inga fel hittades.``"""
+    parts = []
+    if counts.fel:
+        parts.append(f"{counts.fel} fel")
+    if counts.varning:
+        parts.append(f"{counts.varning} {'varning' if counts.varning == 1 else 'varningar'}")
+    if counts.info:
+        parts.append(f"{counts.info} {'notering' if counts.info == 1 else 'noteringar'}")
+    if not parts:
+        return "Inga fel hittades."
+    text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " och " + parts[-1]
+    return f"Hittade {text}."
