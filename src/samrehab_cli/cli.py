@@ -74,8 +74,11 @@ def _ask_password(confirm: bool) -> str:
 
 
 def _passwords(password_file: Path | None, password_stdin: bool):  # -> crypto.Passwords
-    from samrehab_cli import crypto
+    """The passwords from the user's sources; ``password_file`` defaults to the one ``samrehab.toml`` names."""
+    from samrehab_cli import config, crypto
 
+    if password_file is None and not password_stdin:
+        password_file = config.default("password_file")
     interactive = not password_stdin and sys.stdin.isatty()
     return crypto.passwords_from(password_file, password_stdin, ask=_ask_password if interactive else None)
 
