@@ -16,7 +16,7 @@ demo: $(STAMP)
 	@bash examples/demo.sh
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
 	$(BIN)/python -m pytest tests/benchmarks -s -p no:cacheprovider -o addopts=""

@@ -1,0 +1,142 @@
+"""Passwords and encryption: crypto.py is the only module that touches a password."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import msoffcrypto
+import pytest
+
+from samrehab_cli import crypto, errors, workbooks
+from tests.conftest import OLD_PASSWORD, PASSWORD, make_workbook
+
+PLAIN = make_workbook([{"consent": "Nej"}])
+ENCRYPTED_NEW = crypto.encrypt(PLAIN, crypto.Passwords([PASSWORD]), Path("x.xlsx"))
+ENCRYPTED_OLD = crypto.encrypt(PLAIN, crypto.Passwords([OLD_PASSWORD]), Path("x.xlsx"))
+
+
+def test_encrypt_writes_agile_that_msoffcrypto_opens() -> None:
+    office = msoffcrypto.OfficeFile(io.BytesIO(ENCRYPTED_NEW))
+    assert office.is_encrypted() and office.type == "agile"
+    assert office.info["passwordHashAlgorithm"] == "SHA512" and office.info["passwordKeyBits"] == 256
+    office.load_key(password=PASSWORD, verify_password=True)
+    out = io.BytesIO()
+    office.decrypt(out, verify_integrity=True)
+    assert out.getvalue() == PLAIN
+
+
+def test_open_tries_every_password_newest_first() -> None:
+    passwords = crypto.Passwords([PASSWORD, OLD_PASSWORD])
+    new = crypto.open_bytes(ENCRYPTED_NEW, passwords, Path("n.xlsx"))
+    old = crypto.open_bytes(ENCRYPTED_OLD, passwords, Path("o.xlsx"))
+    assert (new.data, new.slot, new.with_newest, new.encryption) == (PLAIN, 0, True, "agile")
+    assert (old.data, old.slot, old.with_newest) == (PLAIN, 1, False)
+
+
+def test_plain_file_opens_without_password() -> None:
+    opened = crypto.open_bytes(PLAIN, crypto.Passwords(), Path("p.xlsx"))
+    assert (opened.data, opened.encryption, opened.slot) == (PLAIN, None, None)
+
+
+def test_wrong_and_missing_password() -> None:
+    with pytest.raises(errors.WrongPassword) as wrong:
+        crypto.open_bytes(ENCRYPTED_NEW, crypto.Passwords(["fel"]), Path("n.xlsx"))
+    assert "fel" not in str(wrong.value).split("n.xlsx")[1]
+    with pytest.raises(errors.PasswordNeeded):
+        crypto.open_bytes(ENCRYPTED_NEW, crypto.Passwords(), Path("n.xlsx"))
+
+
+def test_excel_default_password_is_tried_last() -> None:
+    velvet = crypto.encrypt(PLAIN, crypto.Passwords([crypto.EXCEL_DEFAULT_PASSWORD]), Path("v.xlsx"))
+    opened = crypto.open_bytes(velvet, crypto.Passwords([PASSWORD]), Path("v.xlsx"))
+    assert opened.data == PLAIN and opened.slot == 1
+    assert crypto.open_bytes(velvet, crypto.Passwords(), Path("v.xlsx")).data == PLAIN
+
+
+def test_re_encrypting_keeps_the_slot_password() -> None:
+    passwords = crypto.Passwords([PASSWORD, OLD_PASSWORD])
+    again = crypto.encrypt(PLAIN, passwords, Path("x.xlsx"), slot=1)
+    assert crypto.open_bytes(again, crypto.Passwords([OLD_PASSWORD]), Path("x.xlsx")).data == PLAIN
+
+
+def test_encrypt_refuses_xls_and_a_failed_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(errors.CannotEncryptXls):
+        crypto.encrypt(crypto.OLE_MAGIC + b"\0" * 600, crypto.Passwords([PASSWORD]), Path("a.xls"))
+    real = crypto.open_bytes
+    monkeypatch.setattr(crypto, "open_bytes", lambda data, pw, path: crypto.Opened(data[:-1], "agile", 0)
+                        if data.startswith(crypto.OLE_MAGIC) else real(data, pw, path))
+    with pytest.raises(errors.EncryptionFailed):
+        crypto.encrypt(PLAIN, crypto.Passwords([PASSWORD]), Path("x.xlsx"))
+
+
+def test_passwords_never_show_themselves() -> None:
+    passwords = crypto.Passwords([PASSWORD, OLD_PASSWORD])
+    for text in (repr(passwords), str(passwords), f"{passwords}", repr([passwords])):
+        assert PASSWORD not in text and OLD_PASSWORD not in text
+
+
+def test_prompt_is_asked_once_and_only_when_needed() -> None:
+    asked: list[bool] = []
+
+    def ask(confirm: bool) -> str:
+        asked.append(confirm)
+        return PASSWORD
+
+    passwords = crypto.Passwords(ask=ask)
+    crypto.open_bytes(PLAIN, passwords, Path("p.xlsx"))
+    assert asked == []
+    crypto.open_bytes(ENCRYPTED_NEW, passwords, Path("n.xlsx"))
+    crypto.open_bytes(ENCRYPTED_NEW, passwords, Path("n.xlsx"))
+    assert asked == [False]
+    writer = crypto.Passwords(ask=ask)
+    crypto.encrypt(PLAIN, writer, Path("x.xlsx"))
+    assert asked == [False, True]
+
+
+def test_password_file_lines_newest_first(tmp_path: Path) -> None:
+    path = tmp_path / "pw.txt"
+    path.write_bytes(f"\ufeff{PASSWORD}\r\n\r\n{OLD_PASSWORD}\n".encode())
+    path.chmod(0o600)
+    assert crypto.read_password_file(path) == [PASSWORD, OLD_PASSWORD]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_password_file_readable_by_others_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "pw.txt"
+    path.write_text(PASSWORD)
+    path.chmod(0o644)
+    with pytest.raises(errors.PasswordFileUnsafe):
+        crypto.read_password_file(path)
+    path.chmod(0o600)
+    path.write_text("\n\n")
+    with pytest.raises(errors.PasswordFileEmpty):
+        crypto.read_password_file(path)
+
+
+def test_sources_combine_and_prompt_only_without_them(tmp_path: Path) -> None:
+    path = tmp_path / "pw.txt"
+    path.write_text(f"{PASSWORD}\n")
+    path.chmod(0o600)
+    never = lambda confirm: pytest.fail("asked")  # noqa: E731
+    from_file = crypto.passwords_from(path, ask=never, environ={crypto.ENV_VAR: OLD_PASSWORD})
+    assert crypto.open_bytes(ENCRYPTED_OLD, from_file, Path("o.xlsx")).slot == 1
+    assert len(crypto.passwords_from(None, environ={})) == 0
+
+
+def test_decrypted_xls_never_touches_disk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """msoffcrypto-tool writes a decrypted .xls to a temporary file; ours stays in memory."""
+    import tempfile
+
+    def no_disk(*args: object, **kwargs: object) -> None:
+        raise AssertionError("plaintext temporary file")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", no_disk)
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", no_disk)
+    monkeypatch.setattr(tempfile, "mkstemp", no_disk)
+    from tests.conftest import OFFICE
+
+    data = (OFFICE / "rc4cryptoapi_password.xls").read_bytes()
+    opened = crypto.open_bytes(data, crypto.Passwords(["Password1234_"]), Path("a.xls"))
+    assert workbooks.read(opened.data, Path("a.xls")).rows("Sheet1")[0] == ["lorem ipsum", 3.0]
