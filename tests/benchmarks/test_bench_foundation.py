@@ -1,0 +1,63 @@
+"""Foundation figures, each next to its naive alternative timed in the same run (make bench)."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import msoffcrypto
+import openpyxl
+from msoffcrypto.method.ecma376_agile import ECMA376Agile
+from python_calamine import CalamineWorkbook
+
+from samrehab_cli import crypto, workbooks
+from tests.benchmarks.timing import best, median, show
+from tests.conftest import PASSWORD
+
+
+def _ours(path: Path) -> int:
+    book, _ = workbooks.load(path, crypto.Passwords([PASSWORD]))
+    return sum(len(book.rows(name)) for name in book.sheet_names)
+
+
+def _naive(path: Path) -> int:
+    office = msoffcrypto.OfficeFile(open(path, "rb"))
+    office.load_key(password=PASSWORD, verify_password=True)
+    plain = io.BytesIO()
+    office.decrypt(plain)
+    book = openpyxl.load_workbook(plain, read_only=False)
+    return sum(len(list(sheet.iter_rows(values_only=True))) for sheet in book.worksheets)
+
+
+def test_decrypt_and_read(year_workbook: Path) -> None:
+    assert _ours(year_workbook) == _naive(year_workbook)
+    ours = best(lambda: _ours(year_workbook))
+    naive = best(lambda: _naive(year_workbook), repeat=3)
+    speedup = 1 / show("dekryptera + läs 53 veckor × 40 rader", ours, naive,
+                       "naivt (msoffcrypto verify + openpyxl)")
+    print(f"  {speedup:.1f}× snabbare än den naiva vägen (mål ≥ 5×)")
+    office = msoffcrypto.OfficeFile(open(year_workbook, "rb"))
+    info = office.info
+    kdf = best(lambda: ECMA376Agile.makekey_from_password(
+        PASSWORD, info["passwordSalt"], info["passwordHashAlgorithm"], info["encryptedKeyValue"],
+        info["spinValue"], info["passwordKeyBits"]))
+    plain = crypto.open_bytes(year_workbook.read_bytes(), crypto.Passwords([PASSWORD]), year_workbook).data
+
+    def calamine_read() -> int:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(plain))
+        return sum(len(book.get_sheet_by_name(n).to_python()) for n in book.sheet_names)
+
+    floor = kdf + best(calamine_read)
+    show("  samma sak", ours, floor, "golvet (en nyckelhärledning + calamine-läsning)", "mål ≤ 1,2")
+
+
+def test_help_is_fast() -> None:
+    def run(code: str) -> None:
+        subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+
+    ours = median(lambda: run("import sys; sys.argv=['samrehab','--help']\nfrom samrehab_cli.cli import main\n"
+                              "try:\n    main()\nexcept SystemExit:\n    pass"))
+    typer_only = median(lambda: run("import typer"))
+    show("samrehab --help", ours, typer_only, "python -c 'import typer'", "mål ≤ 2,5")
