@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# make demo: the weekly flow on the shipped examples (fictitious people only), in out/demo/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+samrehab() { .venv/bin/samrehab "$@"; }
+if [ -t 1 ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold="" plain=""; fi
+step() { printf '\n%s== %s ==%s\n$ samrehab %s\n' "$bold" "$1" "$plain" "${*:2}"; samrehab "${@:2}"; }
+
+out=out/demo
+rm -rf "$out" && mkdir -p "$out"
+# The demo's password comes from the environment (never the command line). Real passwords come from ISF.
+export SAMREHAB_PASSWORD="demo-Lösenord-2020"
+
+step "ISF gör en krypterad registreringsfil" template -o "$out/registrering.xlsx" \
+  --forbund "Exempelförbundet" --from 2020-v39 --to 2020-v52
+step "ISF lägger till fler veckor (lösenord och innehåll behålls)" weeks "$out/registrering.xlsx" --to 2021-v05
+step "Koordinatorn krypterar veckans ifyllda fil" encrypt examples/registrering-exempel.xlsx \
+  -o "$out/registrering-exempel-krypterad.xlsx"
+step "En okrypterad kopia (bara när det verkligen behövs)" decrypt "$out/registrering-exempel-krypterad.xlsx" \
+  -o "$out/klartext.xlsx"
+rm -f "$out/klartext.xlsx"
+echo "(klartextkopian är raderad)"
+printf '\nFilerna i %s:\n' "$out"
+ls -l "$out"
