@@ -234,3 +234,27 @@ def test_unexpected_error_is_one_line_unless_debug(run, tmp_path: Path, password
     assert "--debug" in result.stderr and not (tmp_path / "m.xlsx").exists()
     debug = run("--debug", "template", "-o", tmp_path / "m.xlsx", "--forbund", "X", "--no-encrypt")
     assert isinstance(debug.exception, RuntimeError)
+
+
+def test_hidden_prompt_asks_twice_when_encrypting(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import getpass
+
+    from samrehab_cli import cli
+
+    answers = iter([PASSWORD, PASSWORD, PASSWORD, "annat"])
+    prompts: list[str] = []
+    monkeypatch.setattr(cli, "_stdin_is_terminal", lambda: True)
+    monkeypatch.setattr(getpass, "getpass", lambda prompt="": prompts.append(prompt) or next(answers))
+    reg = tmp_path / "m.xlsx"
+    assert run("template", "-o", reg, "--forbund", "X", "--rows", "2").exit_code == 0
+    assert prompts == ["Lösenord: ", "Upprepa lösenordet: "]
+    assert _open(reg, PASSWORD)
+    mismatch = run("template", "-o", tmp_path / "n.xlsx", "--forbund", "X")
+    assert mismatch.exit_code == 2 and "stämde inte" in mismatch.stderr and not (tmp_path / "n.xlsx").exists()
+
+
+def test_weeks_refuses_xls_clearly(run, tmp_path: Path) -> None:
+    xls = tmp_path / "gammal.xls"
+    shutil.copy(OFFICE / "plain.xls", xls)
+    result = run("weeks", xls, "--to", "2020-v40")
+    assert result.exit_code == 2 and "gamla .xls-formatet" in result.stderr

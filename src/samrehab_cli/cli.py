@@ -73,13 +73,17 @@ def _ask_password(confirm: bool) -> str:
     return password
 
 
+def _stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
 def _passwords(password_file: Path | None, password_stdin: bool):  # -> crypto.Passwords
     """The passwords from the user's sources; ``password_file`` defaults to the one ``samrehab.toml`` names."""
     from samrehab_cli import config, crypto
 
     if password_file is None and not password_stdin:
         password_file = config.default("password_file")
-    interactive = not password_stdin and sys.stdin.isatty()
+    interactive = not password_stdin and _stdin_is_terminal()
     return crypto.passwords_from(password_file, password_stdin, ask=_ask_password if interactive else None)
 
 
@@ -276,6 +280,111 @@ def decrypt(
     else:
         _say(f"Dekrypterade {file} → {output}.")
     _warn(f"{output} innehåller personuppgifter i klartext. Radera den när du är klar.")
+
+
+# --- outcome measures (SPEC §5) -----------------------------------------------------------------------------------
+RegisterPaths = Annotated[
+    Optional[list[Path]],
+    typer.Option("--register", metavar="FIL_ELLER_MAPP", show_default=False,
+                 help="Deltagarregistret: en arbetsbok eller en mapp med arbetsböcker (kan ges flera gånger). "
+                      "Standard: participant_register i samrehab.toml, annars deltagarregister.xlsx."),
+]
+TodayOption = Annotated[
+    Optional[str], typer.Option("--today", metavar="DATUM", show_default=False,
+                                help="Dagens datum för kontrollen av framtida datum, ÅÅÅÅ-MM-DD. Standard: i dag."),
+]
+
+
+def _register_paths(register: list[Path] | None) -> list[Path]:
+    from samrehab_cli import config
+
+    default = config.default("participant_register", "deltagarregister.xlsx")
+    return list(register) if register else [default] if default else []
+
+
+@app.command()
+@handled
+def outcomes(
+    period: Annotated[str, typer.Argument(metavar="PERIOD", help="Året (2020) eller halvåret (2020H1, 2020H2).")],
+    register: RegisterPaths = None,
+    ors: Annotated[Optional[list[Path]], typer.Option(
+        "--ors", metavar="FIL", show_default=False,
+        help="Arbetsbok med ORS-mätningar (flik ORS), om de inte finns i deltagarregistret.")] = None,
+    output_format: Annotated[str, typer.Option(
+        "--format", metavar="FORMAT", help="human (tabeller), csv, json eller xlsx (kräver -o).")] = "human",
+    output: Annotated[Optional[Path], typer.Option(
+        "-o", "--output", metavar="RAPPORT.xlsx", show_default=False,
+        help="Skriv rapporten som Excel-arbetsbok med tabeller och diagram.")] = None,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Räkna inte alls om registret har fel (slutkod 1).")] = False,
+    today_option: TodayOption = None,
+    force: Force = False,
+    password_file: PasswordFile = None,
+    password_stdin: PasswordStdin = False,
+) -> None:
+    """Utfallsmåtten enligt Södra Dalarnas policy för ett år eller halvår: totalt, per team och per kön.
+
+    Visar antal aktiva, avslut, dropouts, avslut per orsak, aktiva vid ingången av nästa period, positivt
+    utfall och måluppfyllelse, jämfört med föregående period när registret täcker den, samt
+    bakgrundsvariablerna, avslut till arbete med och utan arbetsmarknadsstöd och kommentarerna bakom Annat.
+    Rader med fel räknas inte med; de listas under tabellerna. Registret får vara krypterat.
+
+    Exempel:
+
+        samrehab outcomes 2020 --register deltagarregister.xlsx
+
+        samrehab outcomes 2020H2 --register deltagare/ -o rapport-2020H2.xlsx
+
+        samrehab outcomes 2020 --format json
+    """
+    from samrehab_cli import files, outcomes as oc, register as reg, render
+    from samrehab_cli.dates import parse_date_option, today
+
+    fmt = output_format.strip().lower()
+    if fmt not in ("human", "csv", "json", "xlsx"):
+        raise errors.BadOption(message=f"Okänt format {output_format}. Välj human, csv, json eller xlsx.")
+    if fmt == "xlsx" and output is None:
+        raise errors.BadOption(message="Ange rapportfilen med -o, till exempel -o rapport.xlsx.")
+    if output is not None and fmt in ("csv", "json"):
+        raise errors.BadOption(message="-o skriver rapporten som Excel-arbetsbok; ta bort --format "
+                                       f"{fmt} eller -o.")
+    chosen = oc.parse_period(period)
+    day = parse_date_option(today_option) if today_option else today()
+    paths = _register_paths(register)
+    if output is not None:
+        files.check_output(output, force=force, inputs=tuple(paths))
+    data = reg.read(paths, _passwords(password_file, password_stdin), today=day, ors_paths=ors or ())
+    if strict and data.has_errors:
+        _refuse_with_errors(data.findings, fmt)
+    result = oc.compute(data, chosen)
+    if output is not None:
+        files.atomic_write(output, render.outcomes_xlsx(result))
+        _say(f"Skrev rapporten för {chosen.label} till {output}.")
+        if result.excluded_rows:
+            _warn(f"{result.excluded_rows} rader med fel är inte med i rapporten. Se dem med "
+                  f"samrehab outcomes {chosen.label}.")
+    elif fmt == "json":
+        typer.echo(render.to_json(result))
+    elif fmt == "csv":
+        typer.echo(render.outcomes_csv(result), nl=False)
+    else:
+        render.outcomes_human(result)
+
+
+def _refuse_with_errors(findings: list[Any], fmt: str) -> None:
+    """--strict: show the findings and stop with exit code 1."""
+    from samrehab_cli import render
+    from samrehab_cli.findings import Report, summary
+
+    report = Report.of(findings)
+    if fmt == "json":
+        typer.echo(render.to_json(report))
+    else:
+        for f in findings:
+            typer.echo(f"{f.location}: {f.code} {f.message}")
+        typer.echo(summary(report.counts))
+    typer.echo("Inget beräknades eftersom registret har fel (--strict). Rätta raderna ovan och kör igen.", err=True)
+    raise typer.Exit(1)
 
 
 def main() -> None:

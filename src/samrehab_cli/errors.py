@@ -80,6 +80,10 @@ class CannotEncryptXls(SamrehabError):
     """Filen {path} är i det gamla .xls-formatet, som inte kan krypteras säkert. Spara den som .xlsx i Excel och försök igen."""
 
 
+class CannotChangeXls(SamrehabError):
+    """Filen {path} är i det gamla .xls-formatet och kan inte ändras här. Spara den som .xlsx i Excel och försök igen."""
+
+
 class OutputExists(SamrehabError):
     """Filen {path} finns redan. Välj ett annat namn, eller lägg till --force för att ersätta den."""
 

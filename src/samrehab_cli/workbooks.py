@@ -138,9 +138,9 @@ def to_bytes(book: OpenpyxlWorkbook) -> bytes:
 
 def open_for_change(data: bytes, path: Path) -> OpenpyxlWorkbook:
     """Open plaintext xlsx bytes with openpyxl (which parses through defusedxml) to change and save them."""
-    read(data, path)  # the same checks as every read: format, bombs, a Word file
     if data.startswith(crypto.OLE_MAGIC):
-        raise errors.CannotEncryptXls(path=path)
+        raise errors.CannotChangeXls(path=path)
+    read(data, path)  # the same checks as every read: format, bombs, a Word file
     import openpyxl
 
     try:
