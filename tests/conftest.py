@@ -14,7 +14,7 @@ from samrehab_cli import crypto, dates, template, workbooks
 from samrehab_cli.cli import app
 from samrehab_cli.dates import Week
 
-FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"  # copies of ../shared/fixtures (see their READMEs)
 OFFICE = FIXTURES / "office-made"
 PASSWORD = "Vinter-2020!"
 OLD_PASSWORD = "Höst-2020?"
