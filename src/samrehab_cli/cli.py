@@ -282,6 +282,116 @@ def decrypt(
     _warn(f"{output} innehåller personuppgifter i klartext. Radera den när du är klar.")
 
 
+# --- checking the registration workbook (SPEC §2.3–2.5) ---------------------------------------------------------
+@app.command()
+@handled
+def validate(
+    paths: Annotated[list[Path], typer.Argument(metavar="FIL...", show_default=False,
+                                                help="Registreringsfilerna (krypterade eller inte).")],
+    week: Annotated[Optional[str], typer.Option("--week", metavar="VECKA", show_default=False,
+                                                help="Kontrollera bara den här veckans flik, ÅÅÅÅ-vVV.")] = None,
+    today_option: Annotated[Optional[str], typer.Option(
+        "--today", metavar="DATUM", show_default=False,
+        help="Dagens datum för kontrollen av framtida datum, ÅÅÅÅ-MM-DD. Standard: i dag.")] = None,
+    output_format: Annotated[str, typer.Option("--format", metavar="FORMAT",
+                                               help="human (standard), json eller github (annoteringar).")]
+    = "human",
+    mark: Annotated[bool, typer.Option(
+        "--mark", help="Skriv en krypterad kopia där celler med fel är röda och varningar gula, med meddelandet "
+                       "som anteckning (kräver -o).")] = False,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", metavar="UTFIL", show_default=False,
+                                                   help="Den granskade kopian (med --mark).")] = None,
+    force: Force = False,
+    password_file: PasswordFile = None,
+    password_stdin: PasswordStdin = False,
+) -> None:
+    """Kontrollera registreringsfiler mot reglerna (samrehab rules) innan de skickas till ISF.
+
+    Varje fynd visas med fil, flik och cell, regelns kod och vad som ska rättas. Slutkod 0 när inget fel
+    finns (varningar tillåtna), 1 när minst ett fel finns, 2 när kontrollen inte kunde köras. En fil som
+    inte går att öppna blir ett fynd (S101, S102), så att övriga filer ändå kontrolleras.
+
+    Exempel:
+
+        samrehab validate vecka.xlsx
+
+        samrehab validate vecka.xlsx --week 2020-v39 --mark -o granskad.xlsx
+
+        samrehab validate inkorg/*.xlsx --format json
+    """
+    from samrehab_cli import crypto, files, markup, render, validate as check
+    from samrehab_cli.dates import parse_date_option, parse_week, today
+    from samrehab_cli.findings import Report
+
+    fmt = output_format.strip().lower()
+    if fmt not in ("human", "json", "github"):
+        raise errors.BadOption(message=f"Okänt format {output_format}. Välj human, json eller github.")
+    if mark != (output is not None):
+        raise errors.BadOption(message="--mark och -o hör ihop: skriv --mark -o granskad.xlsx för en granskad "
+                                       "kopia av filen.")
+    if mark and len(paths) > 1:
+        raise errors.BadOption(message="--mark märker upp en fil i taget. Ange bara en fil.")
+    wanted = parse_week(week) if week else None
+    day = parse_date_option(today_option) if today_option else today()
+    if output is not None:
+        files.check_output(output, force=force, inputs=tuple(paths))
+    passwords = _passwords(password_file, password_stdin)
+    checked = [check.check_file(path, passwords, day, wanted) for path in paths]
+    report = Report.of(finding for result in checked for finding in result.findings)
+    marked = None
+    if output is not None and checked[0].opened is not None:  # before any output: an .xls stops here (exit 2)
+        plain = markup.mark(checked[0].opened.data, paths[0], checked[0].findings)
+        marked = crypto.encrypt(plain, passwords, output)
+    if fmt == "json":
+        typer.echo(render.to_json(report))
+    elif fmt == "github":
+        if report.findings:
+            typer.echo(render.report_github(report))
+    else:
+        render.report_human(report)
+        if report.counts.fel:
+            _say("Rätta felen och kör samrehab validate igen. Med --mark -o granskad.xlsx markeras cellerna i en "
+                 "kopia av filen; samrehab rules visar alla regler.")
+        elif report.counts.varning:
+            _say("Inga fel. Gå igenom varningarna innan filen skickas; samrehab rules visar alla regler.")
+    if output is not None:
+        if marked is None:
+            typer.echo(f"Ingen granskad kopia skrevs: {paths[0]} kunde inte öppnas.", err=True)
+        else:
+            files.atomic_write(output, marked)
+            typer.echo(f"Skrev den granskade kopian {output} (krypterad med det senaste lösenordet).",
+                       err=fmt != "human")
+    raise typer.Exit(0 if report.valid else 1)
+
+
+@app.command()
+@handled
+def rules(
+    output_format: Annotated[str, typer.Option("--format", metavar="FORMAT", help="human (standard) eller json.")]
+    = "human",
+) -> None:
+    """Visa reglerna som samrehab validate kontrollerar: kod, allvarlighet och vad regeln gäller.
+
+    fel måste rättas innan filen skickas, varning bör ses över, info är bara en notering.
+
+    Exempel:
+
+        samrehab rules
+
+        samrehab rules --format json
+    """
+    from samrehab_cli import render
+    from samrehab_cli.rules.catalog import RULES
+
+    fmt = output_format.strip().lower()
+    if fmt not in ("human", "json"):
+        raise errors.BadOption(message=f"Okänt format {output_format}. Välj human eller json.")
+    if fmt == "json":
+        typer.echo(render.rules_json(RULES))
+    else:
+        render.rules_human(RULES)
+
+
 # --- outcome measures (SPEC §5) -----------------------------------------------------------------------------------
 RegisterPaths = Annotated[
     Optional[list[Path]],
@@ -369,6 +479,58 @@ def outcomes(
         typer.echo(render.outcomes_csv(result), nl=False)
     else:
         render.outcomes_human(result)
+
+
+@app.command()
+@handled
+def ors(
+    due: Annotated[bool, typer.Option("--due", help="Lista deltagarna som behöver ORS nu.")] = False,
+    date: Annotated[Optional[str], typer.Option("--date", metavar="DATUM", show_default=False,
+                                                help="Dagen listan gäller, ÅÅÅÅ-MM-DD. Standard: i dag.")] = None,
+    team: Annotated[Optional[str], typer.Option("--team", metavar="TEAM", show_default=False,
+                                                help="Bara deltagare i det här teamet, till exempel Avesta.")] = None,
+    register: RegisterPaths = None,
+    ors_files: Annotated[Optional[list[Path]], typer.Option(
+        "--ors", metavar="FIL", show_default=False,
+        help="Arbetsbok med ORS-mätningar (flik ORS), om de inte finns i deltagarregistret.")] = None,
+    output_format: Annotated[str, typer.Option("--format", metavar="FORMAT",
+                                               help="human (tabell), json eller csv.")] = "human",
+    today_option: TodayOption = None,
+    password_file: PasswordFile = None,
+    password_stdin: PasswordStdin = False,
+) -> None:
+    """Teamets arbetslista för ORS: vilka deltagare som behöver en ORS-mätning nu (bara Deltagar-ID).
+
+    En deltagare listas när den senaste ORS-mätningen (annars Inskrivningsdatum) är mer än en månad gammal.
+    ORS senast är två månader efter den, som policyn kräver; Försenad när den dagen har passerat. Den som
+    avslutas senast den dagen listas inte. Mätningar med fel räknas inte.
+
+    Exempel:
+
+        samrehab ors --due --team Avesta
+
+        samrehab ors --due --date 2021-03-01 --register deltagarregister.xlsx --format csv
+    """
+    from samrehab_cli import ors as ors_lib, register as reg, render
+    from samrehab_cli.dates import parse_date_option, today
+
+    if not due:
+        raise errors.BadOption(message="Lägg till --due för att lista vilka som behöver ORS. ORS-uppföljningen "
+                                       "per period visas av samrehab outcomes.")
+    fmt = output_format.strip().lower()
+    if fmt not in ("human", "csv", "json"):
+        raise errors.BadOption(message=f"Okänt format {output_format}. Välj human, json eller csv.")
+    day = parse_date_option(date) if date else today()
+    checked_on = parse_date_option(today_option) if today_option else today()
+    data = reg.read(_register_paths(register), _passwords(password_file, password_stdin), today=checked_on,
+                    ors_paths=ors_files or ())
+    result = ors_lib.due(data, day, team.strip() if team else None)
+    if fmt == "json":
+        typer.echo(render.to_json(result))
+    elif fmt == "csv":
+        typer.echo(render.due_csv(result), nl=False)
+    else:
+        render.due_human(result)
 
 
 def _refuse_with_errors(findings: list[Any], fmt: str) -> None:

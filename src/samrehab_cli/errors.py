@@ -110,3 +110,7 @@ class BadDate(SamrehabError):
 
 class BadOption(SamrehabError):
     """{message}"""
+
+
+class CannotMarkXls(SamrehabError):
+    """Filen {path} är i det gamla .xls-formatet och kan inte märkas upp. Spara den som .xlsx i Excel och kör samrehab validate --mark igen."""

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import Enum
+from functools import cached_property
 
 from samrehab_cli.dates import Week, week_from_sheet_name
 
@@ -50,14 +51,14 @@ class Column:
 
     def canonical(self, text: str) -> str | None:
         """The allowed value ``text`` means (case and spaces ignored), or None."""
-        wanted = _fold(text)
-        for choice in self.choices:
-            if _fold(choice) == wanted:
-                return choice
-        for alias, choice in self.aliases.items():
-            if _fold(alias) == wanted:
-                return choice
-        return None
+        return self._meanings.get(_fold(text))
+
+    @cached_property
+    def _meanings(self) -> dict[str, str]:
+        """Each choice and alias, folded, to the allowed value it means (a choice wins over an alias)."""
+        meanings = {_fold(alias): choice for alias, choice in self.aliases.items()}
+        meanings.update({_fold(choice): choice for choice in self.choices})
+        return meanings
 
 
 @dataclass(frozen=True)
@@ -337,11 +338,14 @@ def parse_sheet(schema: SheetSchema, name: str, rows: Sequence[Sequence[object]]
     letters = {key: column_letter(index) for key, index in columns.items()}
     ignore = set(skip_empty)
     parsed_rows: list[Row] = []
+    readers = [(key, index, schema[key]) for key, index in columns.items()]
     for offset, values in enumerate(rows[1:], start=2):
         cells: dict[str, Cell] = {}
-        for key, index in columns.items():
-            if index < len(values):
-                cell = read_cell(schema[key], values[index])
+        width = len(values)
+        for key, index, column in readers:
+            raw = values[index] if index < width else None
+            if raw is not None:
+                cell = read_cell(column, raw)
                 if not cell.empty:
                     cells[key] = cell
         if any(key not in ignore for key in cells):

@@ -1,0 +1,185 @@
+"""ORS and SRS follow-up (SPEC §5.4): how the ORS policy is followed, ORS change, the SRS share; never printing.
+
+For period P and each participant active during P, the enrolled part is [a, b] = [max(P.start, enrolment),
+min(P.end, exit or P.end)]. With the ORS dates d1 < … < dk inside it, the participant *follows the policy* when
+each point of a, d1, …, dk, b is at most two calendar months after the one before (:func:`follows`), and the
+*preferred rhythm* with one month. Scores are Decimals as typed; means are rounded once, half away from zero,
+to one decimal. SRS scores are never part of a result: only whether an SRS was done.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel
+
+from samrehab_cli.dates import add_months
+from samrehab_cli.findings import Finding
+from samrehab_cli.outcomes import OrsRow, Period, groups, round1
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from samrehab_cli.register import Register
+
+POLICY_MONTHS = 2  # "allra senast en gång per varannan månad"
+PREFERRED_MONTHS = 1  # "helst en gång i månaden"
+RELIABLE_CHANGE = Decimal(5)
+CLINICAL_CUTOFF = Decimal(25)  # adult cut-off: a first score of 25 or less is in the clinical range
+
+
+def follows(a: dt.date, b: dt.date, days: Iterable[dt.date], months: int) -> bool:
+    """Each point of a, the days inside [a, b] in order, and b is at most ``months`` calendar months after the
+    one before ("at most" = on or before; months are clamped to the month's end by :func:`dates.add_months`)."""
+    point = a
+    for day in [*sorted(d for d in set(days) if a <= d <= b), b]:
+        if day > add_months(point, months):
+            return False
+        point = day
+    return True
+
+
+@dataclass(frozen=True)
+class Change:
+    first: Decimal
+    last: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        return self.last - self.first
+
+    @property
+    def improved(self) -> bool:
+        return self.difference >= RELIABLE_CHANGE
+
+    @property
+    def deteriorated(self) -> bool:
+        return self.difference <= -RELIABLE_CHANGE
+
+    @property
+    def clinical(self) -> bool:
+        return self.first <= CLINICAL_CUTOFF
+
+    @property
+    def recovered(self) -> bool:
+        return self.clinical and self.last > CLINICAL_CUTOFF and self.improved
+
+
+def change(measurements: list[tuple[dt.date, Decimal]], p: Period) -> Change | None:
+    """First = the earliest ORS, last = the latest on or before P's end; None unless there are at least two of
+    those and the last lies in P. ``measurements`` are (date, score) sorted by date."""
+    upto = [m for m in measurements if m[0] <= p.end]
+    if len(upto) < 2 or upto[-1][0] < p.start:
+        return None
+    return Change(upto[0][1], upto[-1][1])
+
+
+def _percent(count: int, base: int) -> float | None:
+    return None if base == 0 else round1(Decimal(count * 100) / Decimal(base))
+
+
+def _mean(values: list[Decimal]) -> float | None:
+    return round1(sum(values, Decimal(0)) / len(values)) if values else None
+
+
+def compute(register: Register, p: Period) -> list[OrsRow]:
+    """The ORS rows for ``p`` (same groups and order as the outcome rows); [] when the register has no ORS."""
+    import numpy as np
+    import pandas as pd
+
+    if register.ors is None:
+        return []
+    df = register.participants
+    start, end = np.datetime64(p.start, "s"), np.datetime64(p.end, "s")
+    active = (df["start"] <= end) & ~(df["end"] < start)
+    ors = register.ors.sort_values(["participant_id", "date"], kind="stable")
+    scores: dict[object, list[tuple[dt.date, Decimal]]] = {}
+    for pid, day, score in ors.loc[ors["ors"].notna(), ["participant_id", "date", "ors"]].itertuples(index=False):
+        scores.setdefault(pid, []).append((day.date(), score))
+    in_period = ors["srs"].notna() & (ors["date"] >= start) & (ors["date"] <= end)
+    with_srs = set(ors.loc[in_period, "participant_id"])
+
+    records = []
+    for pid, enrolled, left in df.loc[active, ["participant_id", "start", "end"]].itertuples(index=False):
+        a = max(p.start, enrolled.date())
+        b = p.end if pd.isna(left) else min(p.end, left.date())
+        measured = scores.get(pid, [])
+        days = [d for d, _ in measured]
+        records.append((follows(a, b, days, POLICY_MONTHS), follows(a, b, days, PREFERRED_MONTHS),
+                        change(measured, p), pid in with_srs))
+    per = pd.DataFrame(records, columns=["policy", "monthly", "change", "srs"], index=df.index[active.to_numpy()])
+    rows = []
+    for group, name, mask in groups(df, active.astype("int64")):
+        sub = per if mask is None else per[mask[active].to_numpy(dtype=bool)]
+        changes = [c for c in sub["change"] if c is not None]
+        clinical = [c for c in changes if c.clinical]
+        rows.append(OrsRow(
+            group=group, name=name, active=len(sub),  # type: ignore[arg-type]
+            policy_percent=_percent(int(sub["policy"].sum()), len(sub)),
+            monthly_percent=_percent(int(sub["monthly"].sum()), len(sub)),
+            with_change=len(changes),
+            mean_first=_mean([c.first for c in changes]),
+            mean_last=_mean([c.last for c in changes]),
+            mean_change=_mean([c.difference for c in changes]),
+            improved_percent=_percent(sum(c.improved for c in changes), len(changes)),
+            deteriorated_percent=_percent(sum(c.deteriorated for c in changes), len(changes)),
+            clinical_at_start=len(clinical),
+            recovered_percent=_percent(sum(c.recovered for c in clinical), len(clinical)),
+            srs_percent=_percent(int(sub["srs"].sum()), len(sub)),
+        ))
+    return rows
+
+
+# --- who needs an ORS now (samrehab ors --due) -----------------------------------------------------------------
+class DueParticipant(BaseModel):
+    participant_id: str
+    team: str
+    last_ors: dt.date | None  # None: no ORS yet, counted from Inskrivningsdatum
+    next_required_by: dt.date
+    overdue: bool
+
+
+class DueList(BaseModel):
+    """``samrehab ors --due``: whom to do ORS with, Deltagar-ID only, soonest first."""
+
+    date: dt.date
+    team: str | None
+    due: list[DueParticipant]
+    findings: list[Finding]
+
+
+def due(register: Register, day: dt.date, team: str | None = None) -> DueList:
+    """Participants enrolled on ``day`` whose last ORS on or before it (else Inskrivningsdatum) plus one month is
+    before ``day``; ``next_required_by`` = that date + two months, overdue when before ``day``. A participant who
+    exits on or before ``next_required_by`` is not listed (the exit comes first)."""
+    import numpy as np
+    import pandas as pd
+
+    df = register.participants
+    when = np.datetime64(day, "s")
+    enrolled = (df["start"] <= when) & ~(df["end"] < when)
+    if team is not None:
+        enrolled &= df["team"].map(lambda t: str(t).casefold() == team.strip().casefold()).astype(bool)
+    last: dict[object, dt.date] = {}
+    if register.ors is not None:
+        ors = register.ors
+        measured = ors.loc[ors["ors"].notna() & (ors["date"] <= when)].groupby("participant_id")["date"].max()
+        last = {pid: stamp.date() for pid, stamp in measured.items()}
+    listed = []
+    for pid, team_name, start, end in df.loc[enrolled, ["participant_id", "team", "start", "end"]].itertuples(
+            index=False):
+        since = last.get(pid)
+        basis = since or start.date()
+        if not add_months(basis, PREFERRED_MONTHS) < day:
+            continue
+        required = add_months(basis, POLICY_MONTHS)
+        if not pd.isna(end) and end.date() <= required:
+            continue
+        listed.append(DueParticipant(participant_id=str(pid), team=str(team_name), last_ors=since,
+                                     next_required_by=required, overdue=required < day))
+    listed.sort(key=lambda d: (d.next_required_by, d.participant_id))
+    return DueList(date=day, team=team, due=listed, findings=register.findings)

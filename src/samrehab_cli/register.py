@@ -1,0 +1,362 @@
+"""The teams' participant register (SPEC §5.1) and its rules D401–D410 (SPEC §5.3) and D420–D424 (SPEC §5.4).
+
+The register is one or more workbooks (or a folder of them), encrypted or not. Every sheet whose row 1 holds the
+participant headers of :data:`schema.PARTICIPANTS` is read; sheets named ``ORS`` hold ORS/SRS measurements
+(SPEC §5.4), used by :mod:`samrehab_cli.ors`; other sheets are ignored. An ORS row must hold ORS or SRS;
+a row with SRS only counts for the SRS share, not as an ORS measurement. Rows with a finding of severity
+``fel`` are left out of :attr:`Register.participants` and counted in :attr:`Register.excluded`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from samrehab_cli import errors, schema
+from samrehab_cli.dates import add_months
+from samrehab_cli.findings import Finding, Rule, Severity
+from samrehab_cli.schema import ORS, ORS_SHEET, PARTICIPANTS, Row
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from samrehab_cli import crypto
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+#: a dropout leaves on or before the day this many calendar months after enrolment (SPEC §5.2)
+DROPOUT_MONTHS = 2
+MAX_YEARS_WITHOUT_WORK = Decimal(60)
+
+#: The rules of SPEC §5.3, in one place (``samrehab rules`` lists them). Messages say how to fix the row.
+RULES: dict[str, Rule] = {rule.code: rule for rule in (
+    Rule("D401", "fel", "Deltagar-ID saknas eller finns på flera rader",
+         "Deltagar-ID {problem}. Ge varje deltagare ett eget id och låt det stå på en enda rad."),
+    Rule("D402", "fel", "Inskrivningsdatum saknas eller är inget datum (gäller även ett oläsbart Avslutsdatum)",
+         "{header} {problem}. Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2020-03-16."),
+    Rule("D403", "fel", "Avslutsdatum före Inskrivningsdatum",
+         "Avslutsdatum {end} är före Inskrivningsdatum {start}. Rätta det datum som är fel."),
+    Rule("D404", "fel", "Avslutsdatum utan Avslutsorsak, eller Avslutsorsak utan Avslutsdatum",
+         "{problem}. Fyll i både Avslutsdatum och Avslutsorsak när deltagaren avslutas, annars ingetdera."),
+    Rule("D405", "fel", "Avslutsorsak, Arbetsmarknadsstöd eller Kön har ett otillåtet värde (eller Kön saknas)",
+         "{header} {problem}. Välj ett av: {allowed}."),
+    Rule("D406", "varning", "Arbetsmarknadsstöd saknas vid Arbete, eller är ifyllt vid en annan avslutsorsak",
+         "{problem}"),
+    Rule("D407", "fel", "Team saknas",
+         "Team saknas. Skriv vilket team deltagaren tillhör, till exempel Avesta, Hedemora eller Säter."),
+    Rule("D408", "fel", "År utan arbete eller studier är negativt, över 60 eller inget tal (varning när det saknas)",
+         "År utan arbete eller studier {problem}. Skriv antalet år före inskrivningen som ett tal mellan 0 och 60, "
+         "till exempel 5,5."),
+    Rule("D409", "varning", "Avslutsorsak Annat utan Kommentar",
+         "Avslutsorsaken är Annat men Kommentar är tom. Skriv vad som ligger bakom; det redovisas i rapporten."),
+    Rule("D410", "fel", "Ett datum i framtiden",
+         "{header} {day} ligger i framtiden. Rätta datumet."),
+    # ORS and SRS measurements (SPEC §5.4): a row with any of these is left out of every ORS figure
+    Rule("D420", "fel", "ORS eller SRS är inget tal mellan 0 och 40 med högst en decimal (eller båda saknas)",
+         "{header} {problem}. Skriv poängen som ett tal mellan 0 och 40 med högst en decimal, till exempel 23,4."),
+    Rule("D421", "fel", "Deltagar-ID saknas eller finns inte i deltagarregistret",
+         "Deltagar-ID {problem}. Skriv id:t precis som i deltagarregistret."),
+    Rule("D422", "varning", "Mätningen är gjord utanför deltagarens inskrivning",
+         "Mätningen {day} ligger utanför deltagarens inskrivning ({enrolment}) och räknas inte. Kontrollera "
+         "datumet och deltagarens Inskrivningsdatum och Avslutsdatum."),
+    Rule("D423", "fel", "Datum saknas, är inget datum eller ligger i framtiden",
+         "Datum {problem}. Skriv mätningens datum som ÅÅÅÅ-MM-DD, till exempel 2021-03-15."),
+    Rule("D424", "fel", "Samma deltagare två gånger samma datum",
+         "Deltagaren {participant} har flera mätningar {day}. Ta bort dubbletten eller rätta datumet."),
+)}
+MAX_SCORE = Decimal(40)
+SCORE_STEP = Decimal("0.1")
+
+
+class NoRegisterFiles(errors.SamrehabError):
+    """Mappen {path} innehåller ingen arbetsbok (.xlsx, .xlsm eller .xls). Ange deltagarregistret med --register."""
+
+
+class NoParticipantSheet(errors.SamrehabError):
+    """Hittade ingen flik med deltagarregistrets rubriker ({headers}) i rad 1 i {paths}. Kontrollera att det är deltagarregistret."""
+
+
+class MissingColumns(errors.SamrehabError):
+    """Fliken {sheet} i {path} saknar {headers} i rad 1. Lägg till rubriken och försök igen."""
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    """A typed row and the name of the file it came from."""
+
+    file: str
+    row: Row
+
+
+@dataclass
+class Register:
+    """The register as read: valid participants as a data frame, the ORS rows, the findings.
+
+    ``ors`` holds the measurements without findings (None when the register has no ORS rows at all).
+    ``participants`` has the columns participant_id, team, gender, start, end (datetime64, NaT while active),
+    exit_reason, labour_support, years_without_work (Decimal or None), comment and dropout_by (the last exit
+    date that makes a dropout: start + 2 calendar months, clamped to the month's end).
+    """
+
+    participants: pd.DataFrame
+    findings: list[Finding]
+    excluded: int  # participant rows left out because they have a finding of severity fel
+    ors: pd.DataFrame | None = None  # participant_id, date (datetime64), ors, srs (Decimal or None); None: no ORS
+    ors_excluded: int = 0  # ORS rows left out because they have any finding D420–D424
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity == "fel" for f in self.findings)
+
+
+# --- reading files ------------------------------------------------------------------------------------------------
+def expand(paths: Iterable[Path]) -> list[Path]:
+    """The workbooks named, a folder standing for every workbook in it (Excel's ``~$`` lock files ignored)."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            inside = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in WORKBOOK_SUFFIXES
+                            and not p.name.startswith("~$"))
+            if not inside:
+                raise NoRegisterFiles(path=path)
+            found += inside
+        else:
+            found.append(path)
+    return found
+
+
+def read(paths: Sequence[Path], passwords: crypto.Passwords, *, today: dt.date,
+         ors_paths: Sequence[Path] = ()) -> Register:
+    """Read and check the register in ``paths`` (files or folders) and extra ORS workbooks ``ors_paths``."""
+    participant_rows, ors_rows = read_rows(paths, passwords, ors_paths=ors_paths)
+    return from_rows(participant_rows, ors_rows, today=today)
+
+
+def read_rows(paths: Sequence[Path], passwords: crypto.Passwords,
+              ors_paths: Sequence[Path] = ()) -> tuple[list[SourceRow], list[SourceRow]]:
+    """The typed rows of every participant sheet and every ``ORS`` sheet (reading only, no rules)."""
+    from samrehab_cli import workbooks
+
+    files = expand(paths)
+    participant_rows: list[SourceRow] = []
+    ors_rows: list[SourceRow] = []
+    found_sheet = False
+    for path in [*files, *expand(ors_paths)]:
+        book, _ = workbooks.load(path, passwords)
+        for name in book.sheet_names:
+            is_ors = name.strip().casefold() == ORS_SHEET.casefold()
+            rows = book.rows(name)
+            sheet_schema = ORS if is_ors else PARTICIPANTS
+            if not (_has_headers(rows) if is_ors else _looks_like_register(rows)):
+                continue
+            parsed = schema.parse_sheet(sheet_schema, name, rows, skip_empty=())
+            if parsed.missing:
+                missing = [c.header for c in parsed.missing]
+                raise MissingColumns(sheet=name, path=path, headers=("kolumnerna " if len(missing) > 1 else
+                                                                      "kolumnen ") + ", ".join(missing))
+            target = ors_rows if is_ors else participant_rows
+            target += [SourceRow(str(path), row) for row in parsed.rows]
+            found_sheet = found_sheet or not is_ors
+    if not found_sheet:
+        raise NoParticipantSheet(headers=", ".join(PARTICIPANTS.headers[:4]) + " …",
+                                 paths=", ".join(str(p) for p in files))
+    return participant_rows, ors_rows
+
+
+def _has_headers(rows: Sequence[Sequence[object]]) -> bool:
+    """An empty sheet (say a new ``ORS`` tab not filled in yet) is skipped."""
+    return bool(rows) and any(raw is not None for raw in rows[0])
+
+
+def _looks_like_register(rows: Sequence[Sequence[object]]) -> bool:
+    """Row 1 holds ``Deltagar-ID`` and at least one other participant header."""
+    if not rows:
+        return False
+    keys = {c.key for raw in rows[0] if raw is not None and (c := PARTICIPANTS.by_header(schema.as_text(raw)))}
+    return "participant_id" in keys and len(keys) > 1
+
+
+# --- the rules ---------------------------------------------------------------------------------------------------
+def check(rows: Sequence[SourceRow], today: dt.date) -> list[Finding]:
+    """Every finding D401–D410 for ``rows``, in row order."""
+    counts = Counter(r.row.value("participant_id") for r in rows)
+    found: list[Finding] = []
+    for source in rows:
+        found += check_row(source, today, duplicated=counts[source.row.value("participant_id")] > 1)
+    return found
+
+
+def check_row(source: SourceRow, today: dt.date, *, duplicated: bool = False) -> list[Finding]:
+    row, file = source.row, source.file
+    found: list[Finding] = []
+
+    def add(code: str, key: str, severity: Severity | None = None, **fields: object) -> None:
+        cell = row[key]
+        found.append(RULES[code].finding(file, sheet=row.sheet, cell=row.ref(key), row=row.number,
+                                         column=PARTICIPANTS[key].header, value=cell.text or None,
+                                         severity=severity, header=PARTICIPANTS[key].header, **fields))
+
+    if row["participant_id"].empty:
+        add("D401", "participant_id", problem="saknas")
+    elif duplicated:
+        add("D401", "participant_id", problem="finns på flera rader")
+    if row["team"].empty:
+        add("D407", "team")
+    start, end = row["start"], row["end"]
+    if start.empty or start.invalid:
+        add("D402", "start", problem="saknas" if start.empty else "är inget datum")
+    if end.invalid:
+        add("D402", "end", problem="är inget datum")
+    if isinstance(start.value, dt.date) and isinstance(end.value, dt.date) and end.value < start.value:
+        add("D403", "end", start=start.value.isoformat(), end=end.value.isoformat())
+    for key in ("start", "end"):
+        day = row[key].value
+        if isinstance(day, dt.date) and day > today:
+            add("D410", key, day=day.isoformat())
+    reason, support = row["exit_reason"], row["labour_support"]
+    if not end.empty and reason.empty:
+        add("D404", "exit_reason", problem="Avslutsdatum är ifyllt men Avslutsorsak saknas")
+    elif end.empty and not reason.empty:
+        add("D404", "end", problem="Avslutsorsak är ifylld men Avslutsdatum saknas")
+    for key in ("exit_reason", "labour_support", "gender"):
+        cell = row[key]
+        if cell.invalid or (key == "gender" and cell.empty):
+            add("D405", key, problem="saknas" if cell.empty else "är inte tillåtet",
+                allowed=", ".join(PARTICIPANTS[key].choices))
+    if reason.value == "Arbete" and support.empty:
+        add("D406", "labour_support", problem="Arbetsmarknadsstöd saknas vid Arbete. Välj Utan stöd eller det stöd "
+                                              "deltagaren fick (till exempel Lönebidrag).")
+    elif not support.empty and not reason.empty and reason.value != "Arbete":
+        add("D406", "labour_support", problem="Arbetsmarknadsstöd är ifyllt fast Avslutsorsak inte är Arbete. "
+                                              "Töm cellen eller rätta avslutsorsaken.")
+    years = row["years_without_work"]
+    if years.empty:
+        add("D408", "years_without_work", severity="varning", problem="saknas")
+    elif years.invalid:
+        add("D408", "years_without_work", problem="är inget tal")
+    elif isinstance(years.value, Decimal) and years.value < 0:
+        add("D408", "years_without_work", problem="är negativt")
+    elif isinstance(years.value, Decimal) and years.value > MAX_YEARS_WITHOUT_WORK:
+        add("D408", "years_without_work", problem="är större än 60")
+    if reason.value == "Annat" and row["comment"].empty:
+        add("D409", "comment")
+    return found
+
+
+# --- the register as a data frame --------------------------------------------------------------------------------
+def from_rows(participant_rows: Sequence[SourceRow], ors_rows: Sequence[SourceRow] = (), *,
+              today: dt.date) -> Register:
+    """Check the rows and keep the valid ones as data frames.
+
+    Participant rows with a ``fel`` are left out; ORS rows with any finding D420–D424 (even the warning D422) are
+    left out of every ORS figure (SPEC §5.4).
+    """
+    findings = check(participant_rows, today)
+    bad = {(f.file, f.sheet, f.row) for f in findings if f.severity == "fel"}
+    valid = [s.row for s in participant_rows if (s.file, s.row.sheet, s.row.number) not in bad]
+    participants = frame(valid)
+    if not ors_rows:
+        return Register(participants, findings, len(participant_rows) - len(valid))
+    known = {s.row.value("participant_id") for s in participant_rows} - {None}
+    ors_findings = check_ors(ors_rows, participants, known, today)
+    flagged = {(f.file, f.sheet, f.row) for f in ors_findings}
+    kept = [s.row for s in ors_rows if (s.file, s.row.sheet, s.row.number) not in flagged]
+    return Register(participants, findings + ors_findings, len(participant_rows) - len(valid), ors_frame(kept),
+                    len(ors_rows) - len(kept))
+
+
+def check_ors(rows: Sequence[SourceRow], participants: pd.DataFrame, known: set[object],
+              today: dt.date) -> list[Finding]:
+    """Every finding D420–D424 for the ORS rows; ``known`` are the Deltagar-ID of the register's rows."""
+    enrolment = {pid: (start.date(), None if end != end else end.date())  # NaT != NaT
+                 for pid, start, end in participants[["participant_id", "start", "end"]].itertuples(index=False)}
+    days = Counter((r.row.value("participant_id"), r.row.value("date")) for r in rows)
+    found: list[Finding] = []
+    for source in rows:
+        row, file = source.row, source.file
+
+        def add(code: str, key: str, **fields: object) -> None:
+            value = None if key == "srs" else row[key].text or None  # never an SRS score in any output  # noqa: B023
+            found.append(RULES[code].finding(file, sheet=row.sheet, cell=row.ref(key), row=row.number,  # noqa: B023
+                                             column=ORS[key].header, value=value, header=ORS[key].header, **fields))
+
+        pid, day = row.value("participant_id"), row.value("date")
+        if row["ors"].empty and row["srs"].empty:
+            add("D420", "ors", problem="saknas")
+        for key in ("ors", "srs"):
+            problem = _score_problem(row[key])
+            if problem:
+                add("D420", key, problem=problem)
+        if pid is None:
+            add("D421", "participant_id", problem="saknas")
+        elif pid not in known:
+            add("D421", "participant_id", problem=f"{pid} finns inte i deltagarregistret")
+        cell = row["date"]
+        if cell.empty or cell.invalid:
+            add("D423", "date", problem="saknas" if cell.empty else "är inget datum")
+        elif isinstance(day, dt.date) and day > today:
+            add("D423", "date", problem=f"{day.isoformat()} ligger i framtiden")
+        if isinstance(day, dt.date) and pid in enrolment:
+            start, end = enrolment[pid]
+            if day < start or (end is not None and day > end):
+                add("D422", "date", day=day.isoformat(), enrolment=f"{start.isoformat()}–{'' if end is None else end.isoformat()}")
+        if isinstance(day, dt.date) and pid is not None and days[(pid, day)] > 1:
+            add("D424", "date", participant=pid, day=day.isoformat())
+    return found
+
+
+def _score_problem(cell: schema.Cell) -> str | None:
+    if cell.empty:
+        return None
+    value = cell.value
+    if not isinstance(value, Decimal):
+        return "är inget tal"
+    if not 0 <= value <= MAX_SCORE:
+        return "ligger inte mellan 0 och 40"
+    if value % SCORE_STEP:
+        return "har mer än en decimal"
+    return None
+
+
+def ors_frame(rows: Sequence[Row]) -> pd.DataFrame:
+    """Valid ORS/SRS rows: participant_id, date (datetime64), ors and srs (Decimal, or None when not given)."""
+    import pandas as pd
+
+    return pd.DataFrame({
+        "participant_id": pd.Series([r.value("participant_id") for r in rows], dtype=object),
+        "date": day_series([r.value("date") for r in rows]),
+        "ors": pd.Series([r.value("ors") for r in rows], dtype=object),
+        "srs": pd.Series([r.value("srs") for r in rows], dtype=object),
+    })
+
+
+def frame(rows: Sequence[Row]) -> pd.DataFrame:
+    """Valid participant rows as a data frame (see :class:`Register`)."""
+    import pandas as pd
+
+    def values(key: str) -> list[object]:
+        return [None if (cell := row.cells.get(key)) is None else cell.value for row in rows]
+
+    data: dict[str, object] = {key: pd.Series(values(key), dtype=object) for key in (
+        "participant_id", "team", "gender", "exit_reason", "labour_support", "years_without_work", "comment")}
+    starts = values("start")
+    data["start"] = day_series(starts)
+    data["end"] = day_series(values("end"))
+    limits = {day: add_months(day, DROPOUT_MONTHS) for day in set(starts)}  # few distinct days: fast
+    data["dropout_by"] = day_series([limits[day] for day in starts])
+    return pd.DataFrame(data)
+
+
+def day_series(days: Sequence[object]) -> pd.Series:
+    """Dates (None for none) as a datetime64 series (NaT for none), without numpy's slow date-object path."""
+    import numpy as np
+    import pandas as pd
+
+    epoch, nat = dt.date(1970, 1, 1).toordinal(), np.iinfo(np.int64).min
+    ordinals = np.fromiter((nat if d is None else d.toordinal() - epoch for d in days),  # type: ignore[attr-defined]
+                           dtype=np.int64, count=len(days))
+    return pd.Series(ordinals.view("datetime64[D]").astype("datetime64[s]"))

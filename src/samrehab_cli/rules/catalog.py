@@ -1,0 +1,115 @@
+"""Every rule code of the registration workbook (SPEC §2.3) with its severity, title and Swedish message.
+
+This is the one place a code is defined; ``samrehab rules`` prints this table. A message says what is wrong and
+how to fix it; ``{fields}`` are filled where the finding is made.
+"""
+
+from __future__ import annotations
+
+from samrehab_cli.findings import Rule
+from samrehab_cli.schema import GENDERS, LANGUAGES
+
+_LANGUAGES = ", ".join(LANGUAGES)
+_GENDERS = ", ".join(GENDERS)
+
+RULES: tuple[Rule, ...] = (
+    # --- structure ---------------------------------------------------------------------------------------------
+    Rule("S101", "fel", "Filen kan inte läsas som arbetsbok",
+         "Filen kontrollerades inte. {detail}"),
+    Rule("S102", "fel", "Krypterad fil utan rätt lösenord",
+         "Filen kontrollerades inte. {detail}"),
+    Rule("S103", "varning", "Filen är inte krypterad",
+         "Filen är inte krypterad. Kryptera den med ISF:s senaste lösenord innan den mailas: "
+         "samrehab encrypt {path} --in-place (eller Arkiv → Skydda arbetsbok → Kryptera med lösenord i Excel)."),
+    Rule("S110", "fel", "Ingen veckoflik",
+         "Arbetsboken har ingen veckoflik{which}. Veckoflikarna heter ÅÅÅÅ-vVV, till exempel 2020-v39; "
+         "lägg till dem med samrehab weeks FIL --to VECKA."),
+    Rule("S111", "varning", "Okänd flik (kontrolleras inte)",
+         "Fliken {name} är varken Instruktioner eller en veckoflik ÅÅÅÅ-vVV och kontrolleras inte. "
+         "Byt namn på den (till exempel 2020-v39) om den hör till en vecka, annars kan den tas bort."),
+    Rule("S112", "fel", "Obligatorisk kolumn saknas",
+         "Kolumnen {header} saknas i fliken. Lägg tillbaka rubriken {header} på rad 1 (kopiera den från mallen)."),
+    Rule("S113", "varning", "Okänd kolumn (läses inte)",
+         "Rubriken {header} finns inte i mallen, så kolumnen läses inte. Rätta stavningen om den är en av mallens "
+         "kolumner, annars kan den tas bort."),
+    Rule("S114", "fel", "Samma rubrik två gånger",
+         "Rubriken {header} finns redan i kolumn {first}; bara den kolumnen läses. Ta bort den här kolumnen eller "
+         "flytta uppgifterna till kolumn {first}."),
+    # --- values, every row -------------------------------------------------------------------------------------
+    Rule("V201", "fel", "Datum informationsmöte saknas",
+         "Datum informationsmöte saknas. Skriv datumet för mötet som ÅÅÅÅ-MM-DD."),
+    Rule("V202", "fel", "Inget datum i en datumkolumn",
+         "{header} är inget datum. Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2020-09-21."),
+    Rule("V203", "varning", "Mötesdatum utanför flikens vecka",
+         "Datum informationsmöte ligger inte i vecka {week} ({monday}–{sunday}). Kontrollera datumet, eller flytta "
+         "raden till fliken för mötets vecka."),
+    Rule("V204", "fel", "Datum i framtiden",
+         "{header} ligger i framtiden (efter {today}). Kontrollera datumet."),
+    Rule("V205", "fel", "Samtycke saknas eller är fel",
+         "Samtycke ska vara Ja eller Nej. Välj Ja eller Nej i listan."),
+    Rule("V206", "fel", "Samtycke före informationsmötet",
+         "Datum samtycke ligger före Datum informationsmöte. Kontrollera båda datumen."),
+    # --- values, Samtycke = Nej --------------------------------------------------------------------------------
+    Rule("V210", "fel", "Födelsedatum saknas (Nej)",
+         "Födelsedatum saknas. Vid Nej ska födelsedatum (ÅÅÅÅ-MM-DD) fyllas i."),
+    Rule("V211", "fel", "Kön saknas eller är fel (Nej)",
+         f"Kön saknas eller är inget tillåtet värde. Vid Nej ska kön fyllas i: välj {_GENDERS} i listan."),
+    Rule("V212", "fel", "Identifierande uppgift vid Nej",
+         "Kolumnen {header} är ifylld fast personen inte samtycker. Vid Nej får bara födelsedatum och kön sparas: "
+         "ta bort uppgiften."),
+    Rule("V213", "fel", "Grupp ifylld vid Nej",
+         "Kolumnen {header} är ifylld fast personen inte samtycker. Bara den som samtycker lottas: töm cellen."),
+    Rule("V214", "varning", "Ovanlig ålder",
+         "Personen var {age} år vid informationsmötet (målgruppen är 16–70 år). Kontrollera födelsedatumet."),
+    # --- values, Samtycke = Ja ---------------------------------------------------------------------------------
+    Rule("V220", "fel", "Kuvertnummer saknas eller är fel",
+         "Kuvertnummer saknas eller är inget positivt heltal. Skriv numret på kuvertet, till exempel 17."),
+    Rule("V221", "fel", "Personnummer saknas",
+         "Personnummer saknas. Vid Ja ska personnumret skrivas med 12 siffror, ÅÅÅÅMMDDNNNN."),
+    Rule("V222", "fel", "Personnummer har fel längd",
+         "Personnumret har inte 10 eller 12 siffror. Skriv det med 12 siffror, ÅÅÅÅMMDDNNNN."),
+    Rule("V223", "varning", "Personnummer med 10 siffror",
+         "Personnumret är skrivet med 10 siffror. Skriv alla 12, med århundradet först (19 eller 20): "
+         "ÅÅÅÅMMDDNNNN."),
+    Rule("V224", "fel", "Personnummer: fel kontrollsiffra",
+         "Kontrollsiffran i personnumret stämmer inte. Jämför siffra för siffra med personens legitimation."),
+    Rule("V225", "fel", "Personnummer: fel datum eller löpnummer",
+         "Personnumret är ogiltigt: {reason}. Jämför siffra för siffra med personens legitimation."),
+    Rule("V226", "info", "Samordningsnummer",
+         "Numret är ett samordningsnummer (dag + 60). Det godtas."),
+    Rule("V227", "fel", "Namn saknas", "Namn saknas. Skriv personens för- och efternamn."),
+    Rule("V228", "fel", "Språk saknas eller finns inte i listan",
+         f"{{problem}} Välj ett av: {_LANGUAGES}."),
+    Rule("V229", "fel", "Ogiltig e-postadress",
+         "E-postadressen är ogiltig. Den ska se ut som namn@exempel.se: rätta den, eller töm cellen om personen "
+         "saknar e-post."),
+    Rule("V230", "fel", "Ogiltigt mobilnummer",
+         "Mobilnumret är inget giltigt mobilnummer. Skriv ett svenskt mobilnummer (070-123 45 67) eller ett utländskt "
+         "med + och landsnummer (+358 40 123 4567)."),
+    Rule("V231", "fel", "Personen kan inte nås",
+         "Varken e-post eller mobilnummer är ifyllt och ingen pappersenkät är markerad, så ISF kan inte nå "
+         "personen. Fyll i e-post eller mobilnummer, eller Ja i Pappersenkät start."),
+    Rule("V240", "fel", "Inte exakt en grupp",
+         "Exakt en av Behandlingsgrupp och Kontrollgrupp ska vara Ja ({seen}). Skriv Ja i gruppen enligt kuvertet "
+         "och Nej (eller inget) i den andra."),
+    Rule("V241", "fel", "Grupp är inte Ja/Nej",
+         "{header} ska vara Ja eller Nej. Välj Ja eller Nej i listan."),
+    Rule("V242", "fel", "Pappersenkät är inte Ja",
+         "{header} ska vara Ja eller tom. Skriv Ja om enkäten ska besvaras på papper, annars töm cellen."),
+    Rule("V243", "varning", "Stämmer inte med personnumret",
+         "{header} stämmer inte med personnumret (födelsedatumet är dess första åtta siffror, och näst sista "
+         "siffran är udda för män och jämn för kvinnor). Kontrollera båda; vid Ja behövs {header} inte, så cellen "
+         "kan tömmas."),
+    # --- between rows ------------------------------------------------------------------------------------------
+    Rule("K301", "fel", "Samma personnummer två gånger",
+         "Personnumret finns redan på {first}. En person registreras en gång: ta bort dubbletten."),
+    Rule("K302", "fel", "Samma kuvertnummer två gånger",
+         "Kuvertnumret finns redan på {first}. Varje kuvert används en gång: kontrollera numret."),
+    Rule("K303", "fel", "Samma löpnummer två gånger",
+         "Löpnumret finns redan på {first}. Löpnummer är unika och skrivs aldrig om: ta tillbaka mallens löpnummer."),
+    Rule("K304", "varning", "Rad utan löpnummer",
+         "Raden har uppgifter men inget löpnummer. Flytta uppgifterna till en rad med löpnummer, eller skriv "
+         "tillbaka mallens löpnummer."),
+)
+
+RULE: dict[str, Rule] = {rule.code: rule for rule in RULES}

@@ -1,0 +1,86 @@
+"""``samrehab validate``: open each file (encrypted or not), read its week sheets and run every rule on them.
+
+A file that cannot be opened is a finding (S101, S102), not an error, so that several files are checked in one run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from samrehab_cli import crypto, errors, rules, workbooks
+from samrehab_cli.dates import Week, week_from_sheet_name
+from samrehab_cli.findings import Finding, Report
+from samrehab_cli.rules import RULE, structure
+from samrehab_cli.schema import WEEK, ParsedSheet, parse_sheet
+
+_NOT_OPENED = (errors.PasswordNeeded, errors.WrongPassword, errors.NoPassword)
+_CELL = re.compile(r"^([A-Z]+)(\d+)$")
+
+
+@dataclass(frozen=True)
+class Validated:
+    """The findings of one file, and its plaintext when it could be opened (for ``--mark``)."""
+
+    findings: list[Finding]
+    opened: crypto.Opened | None
+
+
+def check_file(path: Path, passwords: crypto.Passwords, today: dt.date, week: Week | None = None) -> Validated:
+    """Open ``path`` and check it; a file that cannot be opened gives S101 or S102 instead of an error."""
+    file = str(path)
+    try:
+        book, opened = workbooks.load(path, passwords)
+    except _NOT_OPENED as exc:
+        return Validated([RULE["S102"].finding(file, detail=exc)], None)
+    except errors.SamrehabError as exc:
+        return Validated([RULE["S101"].finding(file, detail=exc)], None)
+    findings = [] if opened.encryption is not None else [RULE["S103"].finding(file, path=file)]
+    try:
+        findings += check_workbook(book, file, today, week)
+    except errors.NotAWorkbook as exc:
+        return Validated([RULE["S101"].finding(file, detail=exc)], None)
+    return Validated(findings, opened)
+
+
+def validate_file(path: Path, passwords: crypto.Passwords, today: dt.date, week: Week | None = None) -> list[Finding]:
+    """Every finding in one file (SPEC §2.3), in the order of its sheets, rows and columns."""
+    return check_file(path, passwords, today, week).findings
+
+
+def validate_files(paths: Iterable[Path], passwords: crypto.Passwords, today: dt.date,
+                   week: Week | None = None) -> Report:
+    return Report.of(finding for path in paths for finding in validate_file(path, passwords, today, week))
+
+
+def check_workbook(book: workbooks.Workbook, file: str, today: dt.date, week: Week | None = None) -> list[Finding]:
+    """The rules on a workbook read into memory: its sheet names, then every week sheet (or only ``week``'s)."""
+    weeks = [w for w in map(week_from_sheet_name, book.sheet_names) if w is not None]
+    findings = list(structure.unknown_sheets(file, book.sheet_names, book.hidden))
+    findings += structure.no_week_sheet(file, weeks, week)
+    sheets = [read_sheet(book, name) for name in book.sheet_names
+              if (found := week_from_sheet_name(name)) is not None and (week is None or found == week)]
+    findings += rules.check_sheets(file, sheets, today)
+    order = {name: index for index, name in enumerate(book.sheet_names)}
+    findings.sort(key=lambda f: _position(f, order))
+    return findings
+
+
+def read_sheet(book: workbooks.Workbook, name: str) -> ParsedSheet:
+    try:
+        rows = book.rows(name)
+    except Exception as exc:  # calamine raises its own error classes for a damaged sheet
+        raise errors.NotAWorkbook(path=book.path, reason=f"fliken {name} är skadad") from exc
+    return parse_sheet(WEEK, name, rows)
+
+
+def _position(finding: Finding, order: dict[str, int]) -> tuple[int, int, int, str]:
+    """Sort key: file-level findings first, then by sheet, row and column (A < Z < AA)."""
+    if finding.sheet is None:
+        return (-1, 0, 0, "")
+    match = _CELL.match(finding.cell or "")
+    letters = match[1] if match else ""
+    return (order.get(finding.sheet, len(order)), finding.row or 0, len(letters), letters)

@@ -1,0 +1,58 @@
+"""`make bench`: outcomes over a 100,000-participant register, next to reading the same file alone.
+
+Goal: computing (rules, data frame, every table of the year and its previous year) adds at most half the read time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parents[1])]
+
+from register_files import person, write_register  # noqa: E402
+from samrehab_cli import crypto, outcomes, register  # noqa: E402
+from timing import best, show  # noqa: E402
+
+N = 100_000
+REASONS = ("Arbete", "Studier", "Annan arbetslivsinriktad rehabilitering", "Medicinsk rehabilitering",
+           "Sjukersättning", "Annat")
+
+
+@pytest.fixture(scope="module")
+def big_register(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    rng = random.Random(1)
+    people = []
+    for n in range(N):
+        start = dt.date(2016, 1, 1) + dt.timedelta(days=rng.randrange(2000))
+        end = reason = None
+        if rng.random() < 0.7:
+            end = start + dt.timedelta(days=rng.randrange(20, 900))
+            reason = rng.choice(REASONS)
+        people.append(person(f"P{n:06d}", start, end, reason, team=rng.choice(["Avesta", "Hedemora", "Säter"]),
+                             gender=rng.choice(["Kvinna", "Man", "Man", "Kvinna", "Annat"]),
+                             years_without_work=round(rng.uniform(0, 20), 1)))
+    return write_register(tmp_path_factory.mktemp("bench") / "stort-register.xlsx", people, write_only=True)
+
+
+def test_outcomes_100k(big_register: Path) -> None:
+    passwords = crypto.Passwords()
+    today = dt.date(2030, 1, 1)
+    period = outcomes.parse_period("2020")
+    rows, _ = register.read_rows([big_register], passwords)
+    assert len(rows) == N
+
+    def compute() -> outcomes.Outcomes:
+        return outcomes.compute(register.from_rows(rows, today=today), period)
+
+    result = compute()
+    assert result.rows[0].active > 10_000 and result.excluded_rows == 0
+    read_time = best(lambda: register.read_rows([big_register], passwords), repeat=3)
+    compute_time = best(compute, repeat=3)
+    ratio = show(f"outcomes {N:,} deltagare (regler + tabeller)", compute_time, read_time,
+                 "läsa samma fil (calamine + parse_sheet)", "mål ≤ 0,5")
+    assert ratio <= 0.5

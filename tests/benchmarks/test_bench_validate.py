@@ -1,0 +1,97 @@
+"""``make bench``: validating an encrypted, filled 53-week × 40-row workbook next to decrypting and reading it.
+
+Goal: validate ≤ 1.3 × (decrypt + read). Two inputs: the shared ``year_workbook`` (the same values on many rows,
+so the caches of the rules help and every repeated personnummer is a K301 finding), and a workbook filled as
+coordinators would (two in three consent, each with their own personnummer, e-mail address and mobile number),
+where the caches do not help. The caches are emptied before each run, as in a fresh ``samrehab validate``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+
+from samrehab_cli import crypto, personnummer, workbooks
+from samrehab_cli.rules import consent
+from samrehab_cli.schema import WEEK, parse_sheet
+from samrehab_cli.validate import validate_file
+from tests.benchmarks.timing import best, show
+from tests.conftest import PASSWORD, make_workbook
+
+TODAY = dt.date(2021, 1, 3)  # the Sunday of 2020-v53: no date is in the future
+
+
+def filled(weeks: int = 53, per_week: int = 40, seed: int = 2020) -> dict[str, list[dict[str, object]]]:
+    rng = random.Random(seed)
+    tabs: dict[str, list[dict[str, object]]] = {}
+    envelope = 0
+    for week in range(1, weeks + 1):
+        monday = dt.date.fromisocalendar(2020, week, 1)
+        rows: list[dict[str, object]] = []
+        for index in range(per_week):
+            day = monday + dt.timedelta(days=index % 5)
+            if index % 3 == 2:
+                born = day - dt.timedelta(days=rng.randrange(17 * 366, 69 * 365))
+                rows.append({"meeting_date": day, "consent": "Nej", "birth_date": born,
+                             "gender": rng.choice(["Kvinna", "Man", "Annat"])})
+                continue
+            envelope += 1
+            born = dt.date(1955, 1, 1) + dt.timedelta(days=rng.randrange(45 * 365))
+            nine = f"{born:%y%m%d}{rng.randrange(1, 1000):03d}"
+            treatment = rng.random() < 0.6
+            rows.append({
+                "meeting_date": day, "consent": "Ja", "consent_date": day, "envelope": envelope,
+                "personnummer": f"{born.year // 100}{nine}{personnummer.luhn(nine)}", "name": f"Person {envelope}",
+                "language": rng.choice(["Svenska", "Arabiska", "Somaliska", "Engelska"]),
+                "email": f"person.{envelope}@{rng.choice(['gmail.com', 'hotmail.com', 'telia.com', 'outlook.com'])}",
+                "mobile": f"07{rng.choice('02369')}-{rng.randrange(100, 1000)} {rng.randrange(10, 100)} "
+                          f"{rng.randrange(10, 100)}",
+                "referrer": rng.choice(["Kommunen", "Arbetsförmedlingen", None]),
+                "treatment": "Ja" if treatment else "Nej", "control": "Nej" if treatment else "Ja",
+            })
+        tabs[f"2020-v{week:02d}"] = rows
+    return tabs
+
+
+def _fresh() -> None:
+    for cached in (consent.valid_email, consent.valid_mobile, personnummer.check):
+        cached.cache_clear()
+
+
+def _compare(path: Path, label: str, today: dt.date) -> None:
+    passwords = crypto.Passwords([PASSWORD])
+
+    def read() -> None:
+        book, _ = workbooks.load(path, passwords)
+        for name in book.sheet_names:
+            book.rows(name)
+
+    def read_typed() -> None:
+        book, _ = workbooks.load(path, passwords)
+        for name in book.sheet_names[1:]:
+            parse_sheet(WEEK, name, book.rows(name))
+
+    def validate() -> None:
+        _fresh()
+        validate_file(path, passwords, today)
+
+    ours = best(validate)
+    show(f"validate, {label}", ours, best(read), "dekryptera + läs rader", "mål ≤ 1,3")
+    show(f"validate, {label}", ours, best(read_typed), "dekryptera + läs typade rader (schema.parse_sheet)")
+
+
+def test_validate_shared_year_workbook(year_workbook: Path) -> None:
+    _fresh()
+    findings = validate_file(year_workbook, crypto.Passwords([PASSWORD]), TODAY)
+    print(f"\n  year_workbook: {len(findings)} fynd ({len({f.code for f in findings})} koder)")
+    _compare(year_workbook, "year_workbook (upprepade värden)", TODAY)
+
+
+def test_validate_realistic_workbook(tmp_path: Path) -> None:
+    path = tmp_path / "registrering.xlsx"
+    path.write_bytes(make_workbook(filled(), password=PASSWORD))
+    _fresh()
+    findings = validate_file(path, crypto.Passwords([PASSWORD]), TODAY)
+    assert findings == [], findings[:3]  # a valid workbook: all the time goes to checking, none to reporting
+    _compare(path, "unika värden på varje rad", TODAY)
