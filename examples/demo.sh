@@ -20,5 +20,12 @@ step "En okrypterad kopia (bara när det verkligen behövs)" decrypt "$out/regis
   -o "$out/klartext.xlsx"
 rm -f "$out/klartext.xlsx"
 echo "(klartextkopian är raderad)"
+step "Teamens utfall 2020 enligt Södra Dalarnas policy (ORS-tabellen under)" outcomes 2020 \
+  --register examples/deltagarregister.xlsx
+step "Rapportarbetsboken med diagram till halvårsrapporten" outcomes 2020H2 \
+  --register examples/deltagarregister.xlsx -o "$out/rapport-2020H2.xlsx"
+step "Teamets ORS-lista: vilka behöver en ORS-mätning nu" ors --due --date 2020-11-15 \
+  --register examples/deltagarregister.xlsx
+
 printf '\nFilerna i %s:\n' "$out"
 ls -l "$out"

@@ -67,10 +67,15 @@ def test_rich_table_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
 
     reg = register.read([EXAMPLE], crypto.Passwords(), today=D(2021, 6, 30))
     buffer = io.StringIO()
-    render.outcomes_human(outcomes.compute(reg, outcomes.parse_period("2020")),
-                          Console(file=buffer, width=160, color_system=None), terminal=True)
+    result = outcomes.compute(reg, outcomes.parse_period("2020"))
+    render.outcomes_human(result, Console(file=buffer, width=160, color_system=None), terminal=True)
     text = buffer.getvalue()
-    assert "Måluppfyllelse" in text and "40 %" in text and "20,3 månader" in text and "┃" in text
+    assert "Måluppfyllelse" in text and "40 %" in text and "20,3 månader" in text and "─" in text
+    assert "Utfall 2020 (2020-01-01–2020-12-31), totalt och per team" in text and ", per kön" in text
+    narrow = io.StringIO()  # a plain 80-column terminal: every figure whole, nothing cut off
+    render.outcomes_human(result, Console(file=narrow, width=80, color_system=None), terminal=True)
+    assert "…" not in narrow.getvalue() and "20,3 månader" in narrow.getvalue() and "71,4 %" in narrow.getvalue()
+    assert max(len(line) for line in narrow.getvalue().splitlines()) <= 80
 
 
 def test_csv_is_formula_safe(run, tmp_path: Path) -> None:

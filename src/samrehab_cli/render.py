@@ -70,7 +70,9 @@ if TYPE_CHECKING:
     from openpyxl import Workbook as OpenpyxlWorkbook
 
     from samrehab_cli.ors import DueList, DueParticipant
-    from samrehab_cli.outcomes import Figures, OutcomeRow, Outcomes
+    from rich.table import Table
+
+    from samrehab_cli.outcomes import OrsRow, OutcomeRow, Outcomes
 
 #: The policy's table headers, in its order, by row key.
 OUTCOME_HEADERS = {
@@ -117,22 +119,12 @@ def share(value: float | Decimal | None) -> str:
 
 
 def _figure(key: str, value: object) -> str:
-    if key == "goal_attainment_percent":
-        return share(value)  # type: ignore[arg-type]
-    if key in BACKGROUND_HEADERS:
-        return "–" if value is None else f"{number(value)} {BACKGROUND_HEADERS[key][1]}"  # type: ignore[arg-type]
-    return str(value)
+    unit = "%" if key == "goal_attainment_percent" else BACKGROUND_HEADERS.get(key, ("", ""))[1]
+    return _cell(value, unit)
 
 
 def _ors_figure(key: str, value: object) -> str:
-    kind = ORS_HEADERS[key][1]
-    if value is None:
-        return "–"
-    if kind == "%":
-        return share(value)  # type: ignore[arg-type]
-    if kind == "±":
-        return ("+" if value > 0 else "") + number(value)  # type: ignore[operator,arg-type]
-    return number(value) if kind == "1" else str(value)  # type: ignore[arg-type]
+    return _cell(value, ORS_HEADERS[key][1])
 
 
 def ors_human(result: Outcomes, out: Console, terminal: bool) -> None:
@@ -142,17 +134,10 @@ def ors_human(result: Outcomes, out: Console, terminal: bool) -> None:
     title = f"ORS och SRS {result.period.label}"
     out.print()
     if terminal:
-        from rich.markup import escape
-        from rich.table import Table
-
-        t = Table(title=title, title_justify="left")
-        t.add_column("Mått", no_wrap=True)
-        for row in result.ors:
-            t.add_column(escape(row.name), justify="right")
-        for key, (header, _) in ORS_HEADERS.items():
-            t.add_row(header, *(_ors_figure(key, getattr(row, key)) for row in result.ors),
-                      end_section=key in ("monthly_percent", "deteriorated_percent", "recovered_percent"))
-        out.print(t)
+        measures = [(key, header, unit) for key, (header, unit) in ORS_HEADERS.items()]
+        for table in _group_tables(result.ors, title, measures,
+                                   ("monthly_percent", "deteriorated_percent", "recovered_percent")):
+            out.print(table)
     else:
         out.print(title, markup=False)
         for row in result.ors:
@@ -216,27 +201,59 @@ def findings_human(result: Outcomes, out: Console) -> None:
         out.print(summary(Report.of(result.findings).counts))
 
 
-def _outcome_tables(result: Outcomes, out: Console, title: str, previous: str) -> None:
-    """One table per period: a row per measure (the policy's headers), a column per group."""
+def _cell(value: object, unit: str) -> str:
+    """A table cell in the Swedish format: ``40 %``, ``5,6 år``, ``+6,8``; an en dash for no value."""
+    if value is None:
+        return "–"
+    if unit == "%":
+        return share(value)  # type: ignore[arg-type]
+    if unit == "±":
+        return ("+" if value > 0 else "") + number(value)  # type: ignore[operator,arg-type]
+    if unit == "1":
+        return number(value)  # type: ignore[arg-type]
+    return f"{number(value)} {unit}" if unit else str(value)  # type: ignore[arg-type]
+
+
+def _group_tables(rows: Sequence[OutcomeRow] | Sequence[OrsRow], caption: str,
+                  measures: Sequence[tuple[str, str, str]], sections: Sequence[str],
+                  pick: Callable[[object], object | None] = lambda row: row) -> list[Table]:
+    """Rich tables, a row per measure and a column per group: Totalt with the teams, then Totalt with the genders.
+
+    ``measures`` are (key, label, unit): ``%``, ``±`` (signed), ``1`` (one decimal), a word (``år``) or ``""``.
+    """
+    from rich import box
     from rich.markup import escape
     from rich.table import Table
 
-    def table(caption: str, pick: Callable[[OutcomeRow], Figures | None]) -> Table:
-        columns = [(row, pick(row)) for row in result.rows if pick(row) is not None]
-        t = Table(title=caption, title_justify="left")
-        t.add_column("Mått", no_wrap=True)
+    tables = []
+    total = [row for row in rows if row.group == "total"]
+    for group, heading in (("team", "totalt och per team"), ("kon", "per kön")):
+        columns = [(row, pick(row)) for row in [*total, *(r for r in rows if r.group == group)]]
+        columns = [(row, figures) for row, figures in columns if figures is not None]
+        if len(columns) <= 1 and group == "kon":
+            continue
+        t = Table(title=f"{caption}, {heading}", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+        t.add_column("Mått", min_width=16)
         for row, _ in columns:
-            t.add_column(escape(row.name), justify="right")
-        for key, header in OUTCOME_HEADERS.items():
-            t.add_row(header, *(_figure(key, getattr(f, key)) for _, f in columns),
-                      end_section=key in ("dropouts", "other", "active_next_period"))
-        for key, (header, _) in BACKGROUND_HEADERS.items():
-            t.add_row(header, *(_figure(key, getattr(f, key)) for _, f in columns))
-        return t
+            t.add_column(escape(row.name), justify="right", no_wrap=True)
+        for key, label, unit in measures:
+            t.add_row(label, *(_cell(getattr(figures, key), unit) for _, figures in columns),
+                      end_section=key in sections)
+        tables.append(t)
+    return tables
 
-    out.print(table(title, lambda row: row))
+
+def _outcome_tables(result: Outcomes, out: Console, title: str, previous: str) -> None:
+    """A row per measure (the policy's headers), a column per group; the previous period below."""
+    measures = [(k, h, "%" if k == "goal_attainment_percent" else "") for k, h in OUTCOME_HEADERS.items()]
+    measures += [(k, h, unit) for k, (h, unit) in BACKGROUND_HEADERS.items()]
+    sections = ("dropouts", "other", "active_next_period", "goal_attainment_percent")
+    for table in _group_tables(result.rows, title, measures, sections):
+        out.print(table)
     if any(row.previous is not None for row in result.rows):
-        out.print(table(f"Föregående period: {previous}", lambda row: row.previous))
+        for table in _group_tables(result.rows, f"Föregående period {previous}", measures, sections,
+                                   pick=lambda row: row.previous):
+            out.print(table)
 
 
 def _outcome_text(result: Outcomes, out: Console, title: str, previous: str) -> None:
