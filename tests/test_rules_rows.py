@@ -97,3 +97,13 @@ def test_missing_columns_do_not_make_every_row_a_finding() -> None:
                                                   "personnummer": "199102051233"}], headers))
     codes = sorted(f.code for f in rules.check_sheets("vecka.xlsx", [sheet], TODAY))
     assert codes == ["S112"] * 4
+
+
+def test_values_typed_alike_are_read_alike_but_types_are_kept_apart() -> None:
+    from samrehab_cli.schema import parse_sheet
+
+    rows = [WEEK.headers, *[[f"202039-0{n}", "2020-09-21", "Ja", None, None, None, envelope] for n, envelope in
+                            enumerate([1, True, 1.0, "1", [1]], start=1)]]
+    sheet = parse_sheet(WEEK, "2020-v39", rows)
+    assert [(row["envelope"].raw, row["envelope"].value) for row in sheet.rows] == [
+        (1, 1), (True, None), (1.0, 1), ("1", 1), ([1], None)]

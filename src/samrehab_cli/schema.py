@@ -339,13 +339,19 @@ def parse_sheet(schema: SheetSchema, name: str, rows: Sequence[Sequence[object]]
     ignore = set(skip_empty)
     parsed_rows: list[Row] = []
     readers = [(key, index, schema[key]) for key, index in columns.items()]
+    known: dict[tuple[str, type, object], Cell] = {}  # a value typed again (Ja, a date, a language) is read once
     for offset, values in enumerate(rows[1:], start=2):
         cells: dict[str, Cell] = {}
         width = len(values)
         for key, index, column in readers:
             raw = values[index] if index < width else None
             if raw is not None:
-                cell = read_cell(column, raw)
+                try:
+                    cell = known.get(memo := (key, type(raw), raw))
+                    if cell is None:
+                        cell = known[memo] = read_cell(column, raw)
+                except TypeError:  # an unhashable value: never from a workbook, but a caller may pass one
+                    cell = read_cell(column, raw)
                 if not cell.empty:
                     cells[key] = cell
         if any(key not in ignore for key in cells):

@@ -10,7 +10,7 @@ from samrehab_cli.findings import Rule
 from samrehab_cli.schema import GENDERS, LANGUAGES
 
 _LANGUAGES = ", ".join(LANGUAGES)
-_GENDERS = ", ".join(GENDERS)
+_GENDERS = ", ".join(GENDERS[:-1]) + " eller " + GENDERS[-1]
 
 RULES: tuple[Rule, ...] = (
     # --- structure ---------------------------------------------------------------------------------------------
@@ -73,7 +73,7 @@ RULES: tuple[Rule, ...] = (
          "ÅÅÅÅMMDDNNNN."),
     Rule("V224", "fel", "Personnummer: fel kontrollsiffra",
          "Kontrollsiffran i personnumret stämmer inte. Jämför siffra för siffra med personens legitimation."),
-    Rule("V225", "fel", "Personnummer: fel datum eller löpnummer",
+    Rule("V225", "fel", "Personnummer: fel datum eller födelsenummer",
          "Personnumret är ogiltigt: {reason}. Jämför siffra för siffra med personens legitimation."),
     Rule("V226", "info", "Samordningsnummer",
          "Numret är ett samordningsnummer (dag + 60). Det godtas."),
@@ -97,8 +97,8 @@ RULES: tuple[Rule, ...] = (
     Rule("V242", "fel", "Pappersenkät är inte Ja",
          "{header} ska vara Ja eller tom. Skriv Ja om enkäten ska besvaras på papper, annars töm cellen."),
     Rule("V243", "varning", "Stämmer inte med personnumret",
-         "{header} stämmer inte med personnumret (födelsedatumet är dess första åtta siffror, och näst sista "
-         "siffran är udda för män och jämn för kvinnor). Kontrollera båda; vid Ja behövs {header} inte, så cellen "
+         "{header} stämmer inte med personnumret (födelsedatumet är dess första åtta siffror, med dag − 60 i ett "
+         "samordningsnummer, och näst sista siffran är udda för män och jämn för kvinnor). Kontrollera båda; vid Ja behövs {header} inte, så cellen "
          "kan tömmas."),
     # --- between rows ------------------------------------------------------------------------------------------
     Rule("K301", "fel", "Samma personnummer två gånger",
