@@ -14,6 +14,11 @@ export SAMREHAB_PASSWORD="demo-Lösenord-2020"
 step "ISF gör en krypterad registreringsfil" template -o "$out/registrering.xlsx" \
   --forbund "Exempelförbundet" --from 2020-v39 --to 2020-v52
 step "ISF lägger till fler veckor (lösenord och innehåll behålls)" weeks "$out/registrering.xlsx" --to 2021-v05
+step "Koordinatorn kontrollerar veckans fil (exemplet har tre avsiktliga fel: slutkod 1)" validate \
+  examples/registrering-exempel.xlsx || echo "(slutkod $? – felen ska rättas innan filen skickas)"
+step "… och får en krypterad kopia där felen är markerade i cellerna" validate examples/registrering-exempel.xlsx \
+  --mark -o "$out/granskad.xlsx" > /dev/null || true
+echo "(den granskade kopian: $out/granskad.xlsx)"
 step "Koordinatorn krypterar veckans ifyllda fil" encrypt examples/registrering-exempel.xlsx \
   -o "$out/registrering-exempel-krypterad.xlsx"
 step "En okrypterad kopia (bara när det verkligen behövs)" decrypt "$out/registrering-exempel-krypterad.xlsx" \

@@ -11,19 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from samrehab_cli import dates, template, workbooks
+from samrehab_cli import dates, personnummer, template, workbooks
 
 OUT = Path(__file__).with_name("registrering-exempel.xlsx")
 
 
-def personnummer(birth: str, serial: int) -> str:
-    """A 12-digit number with a correct Luhn check digit, for an invented birth date ``ÅÅÅÅMMDD``."""
-    digits = f"{birth[2:]}{serial:03d}"
-    total = 0
-    for index, char in enumerate(digits):
-        product = int(char) * (2 if index % 2 == 0 else 1)
-        total += product - 9 if product > 9 else product
-    return f"{birth}{digits[6:]}{(10 - total % 10) % 10}"
+def personnummer_for(birth: str, serial: int) -> str:
+    """A 12-digit number with a correct check digit, for an invented birth date ``ÅÅÅÅMMDD``."""
+    nine = f"{birth[2:]}{serial:03d}"
+    return f"{birth}{nine[6:]}{personnummer.luhn(nine)}"
 
 
 PEOPLE = [  # name, birth date, serial (odd = man, even = woman), language, treatment?
@@ -45,7 +41,7 @@ def rows() -> dict[str, list[dict[str, object]]]:
         meeting = week.monday + dt.timedelta(days=1 + number % 3)
         filled[str(week)].append({
             "meeting_date": meeting, "consent": "Ja", "consent_date": meeting + dt.timedelta(days=2),
-            "envelope": 101 + number, "personnummer": personnummer(birth, serial), "name": name,
+            "envelope": 101 + number, "personnummer": personnummer_for(birth, serial), "name": name,
             "language": language, "email": f"{name.split()[0].lower()}@example.se",
             "mobile": f"070-174 06 {10 + number:02d}", "referrer": "Arbetsförmedlingen",
             "treatment": "Ja" if treatment else "Nej", "control": "Nej" if treatment else "Ja",

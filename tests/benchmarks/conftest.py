@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from samrehab_cli import crypto, dates, template, workbooks
+from samrehab_cli import crypto, dates, personnummer, template, workbooks
 from tests.conftest import PASSWORD
 
 WEEKS = dates.week_range(dates.parse_week("2020-v01"), dates.parse_week("2020-v53"))
@@ -22,10 +22,17 @@ def filled_rows(week: dates.Week, count: int = 40) -> list[dict[str, object]]:
                          "gender": "Kvinna" if n % 2 else "Man"})
         else:
             rows.append({"meeting_date": day, "consent": "Ja", "envelope": week.week * 100 + n,
-                         "personnummer": "199102051233", "name": f"Person {n}", "language": "Svenska",
+                         "personnummer": _personnummer(week.week * 100 + n), "name": f"Person {n}",
+                         "language": "Svenska",
                          "email": f"person{n}@example.se", "mobile": "0701234567",
                          "treatment": "Ja" if n % 5 < 3 else "Nej", "control": "Nej" if n % 5 < 3 else "Ja"})
     return rows
+
+
+def _personnummer(seed: int) -> str:
+    """A distinct valid personnummer for each seed (born 1960–1999)."""
+    nine = f"{60 + seed % 40:02d}{1 + seed % 12:02d}{1 + seed % 28:02d}{seed % 997 + 1:03d}"
+    return f"19{nine}{personnummer.luhn(nine)}"
 
 
 @pytest.fixture(scope="session")
