@@ -13,7 +13,7 @@ from conftest import OFFICE, PASSWORD, make_workbook
 from rule_cases import NEAR_MISSES, TODAY, TRIGGERS, Case, expected_place, layout, yes
 from typer.testing import CliRunner
 
-from samrehab_cli import crypto, template, workbooks
+from samrehab_cli import crypto, register, template, workbooks
 from samrehab_cli.cli import app
 from samrehab_cli.dates import parse_week
 from samrehab_cli.markup import FILLS
@@ -308,7 +308,13 @@ def test_rules_json_is_the_catalog() -> None:
     result = invoke("rules", "--format", "json")
     assert result.exit_code == 0
     assert [(r["code"], r["severity"], r["title"], r["message"]) for r in json.loads(result.stdout)] == [
-        (r.code, r.severity, r.title, r.message) for r in RULES]
+        (r.code, r.severity, r.title, r.message) for r in (*RULES, *register.RULES.values())]
+
+
+def test_docs_rule_table_is_generated_from_the_catalog() -> None:
+    """docs/regler.md (linked from the README) is `samrehab rules --format markdown`: it cannot drift."""
+    docs = Path(__file__).resolve().parents[1] / "docs" / "regler.md"
+    assert docs.read_text(encoding="utf-8") == invoke("rules", "--format", "markdown").stdout
 
 
 def test_rules_human_lists_every_code_of_the_spec() -> None:
@@ -316,7 +322,7 @@ def test_rules_human_lists_every_code_of_the_spec() -> None:
     assert result.exit_code == 0
     spec = [f"S{n}" for n in (101, 102, 103, 110, 111, 112, 113, 114)] + \
         [f"V{n}" for n in (*range(201, 207), *range(210, 215), *range(220, 232), *range(240, 244))] + \
-        [f"K{n}" for n in range(301, 305)]
+        [f"K{n}" for n in range(301, 305)] + [f"D{n}" for n in (*range(401, 411), *range(420, 425))]
     assert [line.split()[0] for line in result.stdout.splitlines()] == spec
     assert "V224  fel      Personnummer: fel kontrollsiffra" in result.stdout
 

@@ -367,10 +367,13 @@ def validate(
 @app.command()
 @handled
 def rules(
-    output_format: Annotated[str, typer.Option("--format", metavar="FORMAT", help="human (standard) eller json.")]
-    = "human",
+    output_format: Annotated[str, typer.Option("--format", metavar="FORMAT",
+                                               help="human (standard), json eller markdown.")] = "human",
 ) -> None:
-    """Visa reglerna som samrehab validate kontrollerar: kod, allvarlighet och vad regeln gäller.
+    """Visa alla regler med kod, allvarlighet och vad regeln gäller.
+
+    Registreringsfilens regler (S, V, K, samrehab validate) och deltagarregistrets (D, samrehab outcomes och
+    samrehab ors).
 
     fel måste rättas innan filen skickas, varning bör ses över, info är bara en notering.
 
@@ -380,16 +383,19 @@ def rules(
 
         samrehab rules --format json
     """
-    from samrehab_cli import render
+    from samrehab_cli import register, render
     from samrehab_cli.rules.catalog import RULES
 
+    every = (*RULES, *register.RULES.values())
     fmt = output_format.strip().lower()
-    if fmt not in ("human", "json"):
-        raise errors.BadOption(message=f"Okänt format {output_format}. Välj human eller json.")
+    if fmt not in ("human", "json", "markdown"):
+        raise errors.BadOption(message=f"Okänt format {output_format}. Välj human, json eller markdown.")
     if fmt == "json":
-        typer.echo(render.rules_json(RULES))
+        typer.echo(render.rules_json(every))
+    elif fmt == "markdown":
+        typer.echo(render.rules_markdown(every), nl=False)
     else:
-        render.rules_human(RULES)
+        render.rules_human(every)
 
 
 # --- outcome measures (SPEC §5) -----------------------------------------------------------------------------------

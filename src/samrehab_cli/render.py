@@ -438,7 +438,7 @@ def rules_human(rules: Sequence[Rule], out: Console | None = None, terminal: boo
     out = out or console()
     terminal = is_terminal() if terminal is None else terminal
     if terminal:
-        table = Table(title="Regler för registreringsfilen (samrehab validate)", title_justify="left")
+        table = Table(title="Regler (samrehab validate, samrehab outcomes och samrehab ors)", title_justify="left")
         for header in ("Kod", "Allvarlighet", "Regel"):
             table.add_column(header)
         for rule in rules:
@@ -448,6 +448,17 @@ def rules_human(rules: Sequence[Rule], out: Console | None = None, terminal: boo
     out.soft_wrap = True
     for rule in rules:
         out.print(f"{rule.code}  {rule.severity:<7}  {rule.title}", markup=False, highlight=False)
+
+
+def rules_markdown(rules: Sequence[Rule]) -> str:
+    """docs/regler.md: every code with its severity, what it checks and the message people see."""
+    lines = ["# Regler och koder", "",
+             "Skapad med `samrehab rules --format markdown`; ändra reglerna i koden, inte här.", "",
+             "`fel` måste rättas innan filen skickas (slutkod 1), `varning` bör ses över, `info` är en notering. "
+             "Ord inom klammer, som `{header}`, fylls i med kolumnen, datumet eller orsaken där fyndet görs.", "",
+             "| kod | allvarlighet | regel | meddelande |", "|---|---|---|---|"]
+    lines += [f"| {r.code} | {r.severity} | {r.title} | {r.message.replace('|', '/')} |" for r in rules]
+    return "\n".join(lines) + "\n"
 
 
 def rules_json(rules: Sequence[Rule]) -> str:
