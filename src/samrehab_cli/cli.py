@@ -38,6 +38,26 @@ PasswordStdin = Annotated[
     bool, typer.Option("--password-stdin", help="Läs lösenordet (ett per rad, nyast först) från standard in."),
 ]
 Force = Annotated[bool, typer.Option("--force", help="Ersätt utfilen om den redan finns.")]
+TodayOption = Annotated[
+    Optional[str], typer.Option("--today", metavar="DATUM", show_default=False,
+                                help="Dagens datum för kontrollen av framtida datum, ÅÅÅÅ-MM-DD. Standard: i dag."),
+]
+
+
+def _format(value: str, *allowed: str) -> str:
+    """The --format asked for, or one Swedish sentence naming the allowed ones."""
+    chosen = value.strip().lower()
+    if chosen not in allowed:
+        names = ", ".join(allowed[:-1]) + " eller " + allowed[-1]
+        raise errors.BadOption(message=f"Okänt format {value}. Välj {names}.")
+    return chosen
+
+
+def _date_or_today(option: str | None):  # -> datetime.date
+    """The date given on the command line (ÅÅÅÅ-MM-DD), else today."""
+    from samrehab_cli.dates import parse_date_option, today
+
+    return parse_date_option(option) if option else today()
 
 
 def handled(command: F) -> F:
@@ -290,9 +310,7 @@ def validate(
                                                 help="Registreringsfilerna (krypterade eller inte).")],
     week: Annotated[Optional[str], typer.Option("--week", metavar="VECKA", show_default=False,
                                                 help="Kontrollera bara den här veckans flik, ÅÅÅÅ-vVV.")] = None,
-    today_option: Annotated[Optional[str], typer.Option(
-        "--today", metavar="DATUM", show_default=False,
-        help="Dagens datum för kontrollen av framtida datum, ÅÅÅÅ-MM-DD. Standard: i dag.")] = None,
+    today_option: TodayOption = None,
     output_format: Annotated[str, typer.Option("--format", metavar="FORMAT",
                                                help="human (standard), json eller github (annoteringar).")]
     = "human",
@@ -320,19 +338,17 @@ def validate(
         samrehab validate inkorg/*.xlsx --format json
     """
     from samrehab_cli import crypto, files, markup, render, validate as check
-    from samrehab_cli.dates import parse_date_option, parse_week, today
+    from samrehab_cli.dates import parse_week
     from samrehab_cli.findings import Report
 
-    fmt = output_format.strip().lower()
-    if fmt not in ("human", "json", "github"):
-        raise errors.BadOption(message=f"Okänt format {output_format}. Välj human, json eller github.")
+    fmt = _format(output_format, "human", "json", "github")
     if mark != (output is not None):
         raise errors.BadOption(message="--mark och -o hör ihop: skriv --mark -o granskad.xlsx för en granskad "
                                        "kopia av filen.")
     if mark and len(paths) > 1:
         raise errors.BadOption(message="--mark märker upp en fil i taget. Ange bara en fil.")
     wanted = parse_week(week) if week else None
-    day = parse_date_option(today_option) if today_option else today()
+    day = _date_or_today(today_option)
     if output is not None:
         files.check_output(output, force=force, inputs=tuple(paths))
     passwords = _passwords(password_file, password_stdin)
@@ -387,9 +403,7 @@ def rules(
     from samrehab_cli.rules.catalog import RULES
 
     every = (*RULES, *register.RULES.values())
-    fmt = output_format.strip().lower()
-    if fmt not in ("human", "json", "markdown"):
-        raise errors.BadOption(message=f"Okänt format {output_format}. Välj human, json eller markdown.")
+    fmt = _format(output_format, "human", "json", "markdown")
     if fmt == "json":
         typer.echo(render.rules_json(every))
     elif fmt == "markdown":
@@ -405,9 +419,10 @@ RegisterPaths = Annotated[
                  help="Deltagarregistret: en arbetsbok eller en mapp med arbetsböcker (kan ges flera gånger). "
                       "Standard: participant_register i samrehab.toml, annars deltagarregister.xlsx."),
 ]
-TodayOption = Annotated[
-    Optional[str], typer.Option("--today", metavar="DATUM", show_default=False,
-                                help="Dagens datum för kontrollen av framtida datum, ÅÅÅÅ-MM-DD. Standard: i dag."),
+OrsFiles = Annotated[
+    Optional[list[Path]],
+    typer.Option("--ors", metavar="FIL", show_default=False,
+                 help="Arbetsbok med ORS-mätningar (flik ORS), om de inte finns i deltagarregistret."),
 ]
 
 
@@ -423,9 +438,7 @@ def _register_paths(register: list[Path] | None) -> list[Path]:
 def outcomes(
     period: Annotated[str, typer.Argument(metavar="PERIOD", help="Året (2020) eller halvåret (2020H1, 2020H2).")],
     register: RegisterPaths = None,
-    ors: Annotated[Optional[list[Path]], typer.Option(
-        "--ors", metavar="FIL", show_default=False,
-        help="Arbetsbok med ORS-mätningar (flik ORS), om de inte finns i deltagarregistret.")] = None,
+    ors: OrsFiles = None,
     output_format: Annotated[str, typer.Option(
         "--format", metavar="FORMAT", help="human (tabeller), csv, json eller xlsx (kräver -o).")] = "human",
     output: Annotated[Optional[Path], typer.Option(
@@ -454,18 +467,15 @@ def outcomes(
         samrehab outcomes 2020 --format json
     """
     from samrehab_cli import files, outcomes as oc, register as reg, render
-    from samrehab_cli.dates import parse_date_option, today
 
-    fmt = output_format.strip().lower()
-    if fmt not in ("human", "csv", "json", "xlsx"):
-        raise errors.BadOption(message=f"Okänt format {output_format}. Välj human, csv, json eller xlsx.")
+    fmt = _format(output_format, "human", "csv", "json", "xlsx")
     if fmt == "xlsx" and output is None:
         raise errors.BadOption(message="Ange rapportfilen med -o, till exempel -o rapport.xlsx.")
     if output is not None and fmt in ("csv", "json"):
         raise errors.BadOption(message="-o skriver rapporten som Excel-arbetsbok; ta bort --format "
                                        f"{fmt} eller -o.")
     chosen = oc.parse_period(period)
-    day = parse_date_option(today_option) if today_option else today()
+    day = _date_or_today(today_option)
     paths = _register_paths(register)
     if output is not None:
         files.check_output(output, force=force, inputs=tuple(paths))
@@ -496,9 +506,7 @@ def ors(
     team: Annotated[Optional[str], typer.Option("--team", metavar="TEAM", show_default=False,
                                                 help="Bara deltagare i det här teamet, till exempel Avesta.")] = None,
     register: RegisterPaths = None,
-    ors_files: Annotated[Optional[list[Path]], typer.Option(
-        "--ors", metavar="FIL", show_default=False,
-        help="Arbetsbok med ORS-mätningar (flik ORS), om de inte finns i deltagarregistret.")] = None,
+    ors_files: OrsFiles = None,
     output_format: Annotated[str, typer.Option("--format", metavar="FORMAT",
                                                help="human (tabell), json eller csv.")] = "human",
     today_option: TodayOption = None,
@@ -518,16 +526,13 @@ def ors(
         samrehab ors --due --date 2021-03-01 --register deltagarregister.xlsx --format csv
     """
     from samrehab_cli import ors as ors_lib, register as reg, render
-    from samrehab_cli.dates import parse_date_option, today
 
     if not due:
         raise errors.BadOption(message="Lägg till --due för att lista vilka som behöver ORS. ORS-uppföljningen "
                                        "per period visas av samrehab outcomes.")
-    fmt = output_format.strip().lower()
-    if fmt not in ("human", "csv", "json"):
-        raise errors.BadOption(message=f"Okänt format {output_format}. Välj human, json eller csv.")
-    day = parse_date_option(date) if date else today()
-    checked_on = parse_date_option(today_option) if today_option else today()
+    fmt = _format(output_format, "human", "json", "csv")
+    day = _date_or_today(date)
+    checked_on = _date_or_today(today_option)
     data = reg.read(_register_paths(register), _passwords(password_file, password_stdin), today=checked_on,
                     ors_paths=ors_files or ())
     result = ors_lib.due(data, day, team.strip() if team else None)
