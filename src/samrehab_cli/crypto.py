@@ -131,11 +131,6 @@ def _office_file(data: bytes, path: Path):  # -> msoffcrypto BaseOfficeFile
         raise errors.NotAWorkbook(path=path, reason="filen är skadad") from exc
 
 
-def is_encrypted(data: bytes) -> bool:
-    """True for an encrypted OOXML package or an encrypted .xls (cheap: reads headers only)."""
-    return data.startswith(OLE_MAGIC) and _encryption_kind(data, Path("-")) is not None
-
-
 def _encryption_kind(data: bytes, path: Path) -> str | None:
     office = _office_file(data, path)
     kind = type(office).__name__

@@ -149,10 +149,6 @@ def open_for_change(data: bytes, path: Path) -> OpenpyxlWorkbook:
         raise errors.NotAWorkbook(path=path, reason="filen kunde inte öppnas för ändring") from exc
 
 
-def custom_properties(book: OpenpyxlWorkbook) -> dict[str, str]:
-    return {prop.name: str(prop.value) for prop in book.custom_doc_props.props}
-
-
 def set_custom_properties(book: OpenpyxlWorkbook, values: dict[str, str | int]) -> None:
     from openpyxl.packaging.custom import IntProperty, StringProperty
 
