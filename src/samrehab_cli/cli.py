@@ -4,7 +4,6 @@ Heavy modules (openpyxl, pandas, msoffcrypto-tool, python-calamine, pydantic) ar
 so ``samrehab --help`` stays fast.
 """
 
-from __future__ import annotations
 
 import functools
 import sys
@@ -22,6 +21,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_show_locals=False,  # a password must never reach a screen or a log through a traceback
+    rich_markup_mode=None,  # plain help: rich's help renderer alone would double the start-up time
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 _state = {"debug": False}

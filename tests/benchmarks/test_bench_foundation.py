@@ -13,7 +13,7 @@ from msoffcrypto.method.ecma376_agile import ECMA376Agile
 from python_calamine import CalamineWorkbook
 
 from samrehab_cli import crypto, workbooks
-from tests.benchmarks.timing import best, median, show
+from tests.benchmarks.timing import best, paired, show
 from tests.conftest import PASSWORD
 
 
@@ -57,7 +57,8 @@ def test_help_is_fast() -> None:
     def run(code: str) -> None:
         subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
 
-    ours = median(lambda: run("import sys; sys.argv=['samrehab','--help']\nfrom samrehab_cli.cli import main\n"
-                              "try:\n    main()\nexcept SystemExit:\n    pass"))
-    typer_only = median(lambda: run("import typer"))
+    ours, typer_only = paired(lambda: run("import sys; sys.argv=['samrehab','--help']\n"
+                                          "from samrehab_cli.cli import main\ntry:\n    main()\n"
+                                          "except SystemExit:\n    pass"),
+                              lambda: run("import typer"))
     show("samrehab --help", ours, typer_only, "python -c 'import typer'", "mål ≤ 2,5")
