@@ -106,7 +106,7 @@ WEEK = SheetSchema(
         Column("birth_date", "Födelsedatum", Kind.DATE, "Bara vid Nej: födelsedatum (ÅÅÅÅ-MM-DD).", width=13),
         Column("gender", "Kön", Kind.CHOICE, "Bara vid Nej: Kvinna, Man eller Annat.", GENDERS, _GENDER_ALIASES,
                width=9),
-        Column("envelope", "Kuvertnummer", Kind.INTEGER, "Vid Ja: numret på kuvertet.", width=12),
+        Column("envelope", "Kuvertnummer", Kind.INTEGER, "Vid Ja: numret på kuvertet.", width=14),
         Column("personnummer", "Personnummer", Kind.PERSONNUMMER, "Vid Ja: personnummer med 12 siffror.", width=15),
         Column("name", "Namn", Kind.TEXT, "Vid Ja: för- och efternamn.", width=24),
         Column("language", "Språk", Kind.CHOICE, "Vid Ja: språk, välj i listan.", LANGUAGES, width=14),

@@ -161,12 +161,29 @@ def set_custom_properties(book: OpenpyxlWorkbook, values: dict[str, str | int]) 
 
 
 def rows_to_sheet(book: OpenpyxlWorkbook, title: str, rows: Sequence[Sequence[object]]) -> None:
-    """Append a simple sheet of rows (first row bold headers), text written as text."""
-    from openpyxl.styles import Font
+    """Append a simple sheet of rows: bold headers in row 1, readable column widths, long text wrapped, text as text.
+    """
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     sheet = book.create_sheet(title)
+    widths: dict[int, int] = {}
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row, start=1):
             set_text(sheet.cell(row=r, column=c), value)
+            if value is None or len(row) == 1:  # a lone note may run across the columns
+                continue
+            text = str(value)
+            wanted = max(max(map(len, text.split()), default=0), min(len(text), 16)) if isinstance(value, str) \
+                else len(text)
+            widths[c] = max(widths.get(c, 8), min(wanted + 2, 45))
+    for c, width in widths.items():
+        sheet.column_dimensions[get_column_letter(c)].width = width
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row, start=1):
+            cell = sheet.cell(row=r, column=c)
             if r == 1:
-                sheet.cell(row=r, column=c).font = Font(bold=True)
+                cell.font = Font(bold=True)
+            if isinstance(value, str) and len(row) > 1 and len(value) > widths.get(c, 8):
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A2"
