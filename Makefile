@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench fuzz interop clean
+.PHONY: demo test bench interop clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m pytest tests/benchmarks -s -p no:cacheprovider -o addopts=""
+
+interop: $(STAMP)
+	$(BIN)/python -m pytest -q tests/interop
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis out
