@@ -94,12 +94,31 @@ def _write(desktop, request: dict) -> dict:
     return {"written": request["path"]}
 
 
+def _fill(desktop, request: dict) -> dict:
+    props = [_prop("Hidden", True)]
+    if request.get("password"):
+        props.append(_prop("Password", request["password"]))
+    doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(request["path"]), "_blank", 0, tuple(props))
+    try:
+        sheet = doc.Sheets.getByName(request["sheet"])
+        for ref, typed in request["cells"].items():
+            sheet.getCellRangeByName(ref).setFormula(typed)  # what typing into the cell does
+        doc.storeToURL(uno.systemPathToFileUrl(request["out"]),
+                       (_prop("FilterName", request["filter"]), _prop("Overwrite", True)))
+    finally:
+        doc.close(True)
+    return {"written": request["out"]}
+
+
+OPERATIONS = {"read": _read, "write": _write, "fill": _fill}
+
+
 def main() -> None:
     requests = json.load(sys.stdin)
     with tempfile.TemporaryDirectory() as profile:
         office, desktop = _start(profile, f"samrehab{os.getpid()}")
         try:
-            answers = [(_read if r["op"] == "read" else _write)(desktop, r) for r in requests]
+            answers = [OPERATIONS[r["op"]](desktop, r) for r in requests]
         finally:
             try:
                 desktop.terminate()

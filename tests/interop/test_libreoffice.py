@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from samrehab_cli import crypto, workbooks
+from samrehab_cli import crypto, schema, workbooks
 from tests.conftest import PASSWORD, make_workbook
 
 SYSTEM_PYTHON = "/usr/bin/python3"
@@ -37,6 +37,14 @@ def _office(requests: list[dict]) -> list[dict]:
     return json.loads(done.stdout)
 
 
+# A coordinator types two rows into our template in the office program, as text, the way people type.
+TYPED = {
+    "B2": "2020-09-21", "C2": "ja", "D2": "2020-09-24", "G2": "17", "H2": "199102051233", "I2": "Anna Andersson",
+    "J2": "Svenska", "K2": "anna@example.se", "L2": "070-123 45 67", "N2": "Ja", "O2": "Nej",
+    "B3": "2020-09-22", "C3": "Nej", "E3": "1980-05-01", "F3": "K",
+}
+
+
 @pytest.fixture(scope="module")
 def roundtrip(tmp_path_factory: pytest.TempPathFactory) -> dict:
     folder = tmp_path_factory.mktemp("lo")
@@ -45,8 +53,12 @@ def roundtrip(tmp_path_factory: pytest.TempPathFactory) -> dict:
                                      "personnummer": "199102051233", "name": "=2+2"}], per_week=3,
                                    password=PASSWORD))
     rows = [["Löpnummer", "Samtycke"], ["202039-01", "Ja"], ["202039-02", "Nej"], ["202039-03", 42]]
+    template = folder / "mall.xlsx"
+    template.write_bytes(make_workbook(per_week=5, password=PASSWORD))
     answers = _office([
         {"op": "read", "path": str(ours), "password": PASSWORD},
+        {"op": "fill", "path": str(template), "password": PASSWORD, "out": str(folder / "ifylld.xlsx"),
+         "filter": "Calc MS Excel 2007 XML", "sheet": "2020-v39", "cells": TYPED},
         {"op": "write", "path": str(folder / "lo.xls"), "password": "lo-hemligt", "filter": "MS Excel 97",
          "sheet": "2020-v39", "rows": rows},
     ])
@@ -74,3 +86,16 @@ def test_we_read_the_rc4_xls_libreoffice_writes(roundtrip: dict) -> None:
     assert opened.encryption == "rc4" and opened.slot == 1
     assert book.rows("2020-v39") == [["Löpnummer", "Samtycke"], ["202039-01", "Ja"], ["202039-02", "Nej"],
                                      ["202039-03", 42.0]]
+
+
+def test_a_template_filled_in_libreoffice_validates_clean(roundtrip: dict) -> None:
+    """Dates typed into the date columns become dates, the personnummer is read as its digits (UNO's setFormula
+    stores it as a number despite the text format), and every rule passes."""
+    from samrehab_cli.validate import validate_file
+
+    path = roundtrip["folder"] / "ifylld.xlsx"
+    findings = validate_file(path, crypto.Passwords(), dt.date(2020, 12, 31))
+    assert [f.code for f in findings] == ["S103"]  # saved unencrypted (LibreOffice's UNO export cannot encrypt)
+    rows = workbooks.read(path.read_bytes(), path).rows("2020-v39")
+    assert rows[1][:4] == ["202039-01", dt.date(2020, 9, 21), "ja", dt.date(2020, 9, 24)]
+    assert schema.as_text(rows[1][7]) == "199102051233" and rows[2][4] == dt.date(1980, 5, 1)
