@@ -1,29 +1,10 @@
-"""Timing for ``make bench``: best-of-N wall times, each figure printed next to its naive alternative."""
+"""Timing for ``make bench``: each figure timed in turns with its alternative, and printed next to it."""
 
 from __future__ import annotations
 
 import statistics
 import time
 from collections.abc import Callable
-
-
-def best(fn: Callable[[], object], repeat: int = 7) -> float:
-    """The fastest of ``repeat`` runs in seconds (the machine is shared: the minimum is the least noisy)."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
-def median(fn: Callable[[], object], repeat: int = 9) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def paired(first: Callable[[], object], second: Callable[[], object], repeat: int = 15) -> tuple[float, float]:
