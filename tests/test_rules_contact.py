@@ -61,3 +61,31 @@ def test_fast_path_agrees_with_phonenumbers_parse(parts: list[tuple[str, str]], 
     text = prefix + "".join(digits + sep for digits, sep in parts).strip(" -/")
     valid_mobile.cache_clear()
     assert valid_mobile(text) == _slow(text), text
+
+
+ADDRESSES = ["anna@example.se", "Anna.Berg@Telia.COM", "x@gmail.com", "anna@@example.se", "anna@", "@example.se",
+             "anna@example", "anna@exa mple.se", "anna@-example.se", "anna@example..se", "åsa@exämple.se",
+             "anna@xn--exmple-cua.se", "anna@[127.0.0.1]", "anna@localhost", "anna@example.invalid"]
+
+
+def test_the_domain_cache_gives_the_librarys_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """valid_email remembers email-validator's domain check per domain; it must answer as the plain library does."""
+    import sys
+
+    import email_validator
+
+    valid_email("warm@example.se")  # installs the cache
+    module = sys.modules["email_validator.validate_email"]
+    cached = [valid_email.__wrapped__(text) for text in ADDRESSES * 2]  # twice: the second round hits the cache
+    assert module.validate_email_domain_name.cache_info().hits > 0
+    monkeypatch.setattr(module, "validate_email_domain_name", module.validate_email_domain_name.__wrapped__)
+
+    def plain(text: str) -> bool:
+        try:
+            email_validator.validate_email(text, check_deliverability=False)
+        except email_validator.EmailNotValidError:
+            return False
+        return True
+
+    assert cached == [plain(text) for text in ADDRESSES * 2]
+    assert cached[:3] == [True, True, True] and cached[3:6] == [False, False, False]

@@ -340,9 +340,14 @@ def parse_sheet(schema: SheetSchema, name: str, rows: Sequence[Sequence[object]]
     parsed_rows: list[Row] = []
     readers = [(key, index, schema[key]) for key, index in columns.items()]
     known: dict[tuple[str, type, object], Cell] = {}  # a value typed again (Ja, a date, a language) is read once
+    ignored_at = [index for key, index in columns.items() if key in ignore]
     for offset, values in enumerate(rows[1:], start=2):
-        cells: dict[str, Cell] = {}
         width = len(values)
+        filled = width - values.count(None)  # counted in C: most rows of a template hold a löpnummer only
+        if filled <= len(ignored_at) and filled == sum([index < width and values[index] is not None
+                                                        for index in ignored_at]):
+            continue
+        cells: dict[str, Cell] = {}
         for key, index, column in readers:
             raw = values[index] if index < width else None
             if raw is not None:

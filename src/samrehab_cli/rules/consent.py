@@ -178,8 +178,23 @@ def _phonenumbers() -> ModuleType:  # imported on first use: it is slow to impor
 
 @cache
 def _email_validator() -> ModuleType:  # imported on first use
+    """email-validator, with its domain check remembered per domain.
+
+    Checking the domain is over half the cost of an address, and a register's addresses share a few domains
+    (gmail.com, telia.com, a municipality's). The check is a pure function of its arguments that returns a
+    dict it never changes, so the library's own function is wrapped in a cache where ``validate_email`` looks it
+    up; the answers are the library's (a test compares them), only repeated domains are not checked again.
+    """
+    import importlib
+    import sys
+
     import email_validator
 
+    module = sys.modules.get("email_validator.validate_email") or importlib.import_module(
+        "email_validator.validate_email")
+    check = getattr(module, "validate_email_domain_name", None)
+    if check is not None and not hasattr(check, "cache_info"):
+        module.validate_email_domain_name = lru_cache(maxsize=4096)(check)
     return email_validator
 
 
