@@ -547,15 +547,13 @@ def ors(
 def _refuse_with_errors(findings: list[Any], fmt: str) -> None:
     """--strict: show the findings and stop with exit code 1."""
     from samrehab_cli import render
-    from samrehab_cli.findings import Report, summary
+    from samrehab_cli.findings import Report
 
     report = Report.of(findings)
     if fmt == "json":
         typer.echo(render.to_json(report))
     else:
-        for f in findings:
-            typer.echo(f"{f.location}: {f.code} {f.message}")
-        typer.echo(summary(report.counts))
+        render.report_human(report)
     typer.echo("Inget beräknades eftersom registret har fel (--strict). Rätta raderna ovan och kör igen.", err=True)
     raise typer.Exit(1)
 

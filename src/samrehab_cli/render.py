@@ -179,7 +179,7 @@ def outcomes_human(result: Outcomes, out: Console | None = None, terminal: bool 
         for item in result.other_comments:
             out.print(f"  {item.team} {item.exit_date.isoformat()}: {item.comment or '(ingen kommentar)'}",
                       markup=False)
-    findings_human(result, out)
+    findings_human(result, out, terminal)
 
 
 def _with_support(result: Outcomes) -> tuple[int, int]:
@@ -188,17 +188,15 @@ def _with_support(result: Outcomes) -> tuple[int, int]:
     return with_support(result.work_support)
 
 
-def findings_human(result: Outcomes, out: Console) -> None:
-    from samrehab_cli.findings import Report, summary
+def findings_human(result: Outcomes, out: Console, terminal: bool) -> None:
+    from samrehab_cli.findings import Report
 
     out.print()
     rows = result.excluded_rows
     out.print(f"Rader med fel som inte är med i tabellerna: {rows}." if rows else
               "Alla rader i deltagarregistret är med i tabellerna.")
-    for f in result.findings:
-        out.print(f"{f.location}: {f.code} {f.message}", markup=False, highlight=False)
     if result.findings:
-        out.print(summary(Report.of(result.findings).counts))
+        report_human(Report.of(result.findings), out, terminal)
 
 
 def _cell(value: object, unit: str) -> str:
