@@ -8,9 +8,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
+
+if TYPE_CHECKING:
+    from samrehab_cli.schema import Row
 
 Severity = Literal["fel", "varning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("fel", "varning", "info")
@@ -83,6 +86,13 @@ class Rule:
             code=self.code, severity=severity or self.severity, message=self.message.format(**fields), file=file,
             sheet=sheet, cell=cell, row=row, column=column, value=None if value is None else str(value),
         )
+
+    def at(self, file: str, row: Row, key: str, column: str, *, show_value: bool = True,
+           severity: Severity | None = None, **fields: object) -> Finding:
+        """A finding at ``key``'s cell of a parsed row, ``column`` being its header; the value is the cell's text
+        as typed (none with ``show_value=False``)."""
+        return self.finding(file, sheet=row.sheet, cell=row.ref(key), row=row.number, column=column,
+                            value=(row[key].text or None) if show_value else None, severity=severity, **fields)
 
 
 def summary(counts: Counts) -> str:

@@ -195,10 +195,8 @@ def check_row(source: SourceRow, today: dt.date, *, duplicated: bool = False) ->
     found: list[Finding] = []
 
     def add(code: str, key: str, severity: Severity | None = None, **fields: object) -> None:
-        cell = row[key]
-        found.append(RULES[code].finding(file, sheet=row.sheet, cell=row.ref(key), row=row.number,
-                                         column=PARTICIPANTS[key].header, value=cell.text or None,
-                                         severity=severity, header=PARTICIPANTS[key].header, **fields))
+        header = PARTICIPANTS[key].header
+        found.append(RULES[code].at(file, row, key, header, severity=severity, header=header, **fields))
 
     if row["participant_id"].empty:
         add("D401", "participant_id", problem="saknas")
@@ -280,9 +278,9 @@ def check_ors(rows: Sequence[SourceRow], participants: pd.DataFrame, known: set[
         row, file = source.row, source.file
 
         def add(code: str, key: str, **fields: object) -> None:
-            value = None if key == "srs" else row[key].text or None  # never an SRS score in any output  # noqa: B023
-            found.append(RULES[code].finding(file, sheet=row.sheet, cell=row.ref(key), row=row.number,  # noqa: B023
-                                             column=ORS[key].header, value=value, header=ORS[key].header, **fields))
+            header = ORS[key].header  # never an SRS score in any output:
+            found.append(RULES[code].at(file, row, key, header, show_value=key != "srs",  # noqa: B023
+                                        header=header, **fields))
 
         pid, day = row.value("participant_id"), row.value("date")
         if row["ors"].empty and row["srs"].empty:

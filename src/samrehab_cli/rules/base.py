@@ -28,6 +28,4 @@ class Context:
 def at(rule: Rule, ctx: Context, row: Row, key: str, *, severity: Severity | None = None,
        **fields: object) -> Finding:
     """A finding at ``key``'s cell of ``row``: the Swedish header as column, the raw text as value."""
-    cell = row[key]
-    return rule.finding(ctx.file, sheet=row.sheet, cell=row.ref(key), row=row.number, column=WEEK[key].header,
-                        value=None if cell.empty else cell.text, severity=severity, **fields)
+    return rule.at(ctx.file, row, key, WEEK[key].header, severity=severity, **fields)
