@@ -1,5 +1,5 @@
-"""Mobile numbers and e-mail addresses (V229, V230): phonenumbers and email-validator, with a fast path checked
-against the library's own parsing."""
+"""Mobile numbers and e-mail addresses (V229, V230): phonenumbers and email-validator, each reached by a shorter road
+(samrehab_cli.contact) that must give the library's own answer."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from samrehab_cli.rules.consent import valid_email, valid_mobile
+from samrehab_cli import contact
+from samrehab_cli.contact import valid_email, valid_mobile
 
 
 @pytest.mark.parametrize(("text", "valid"), [
@@ -53,39 +54,79 @@ def _slow(text: str) -> bool:
                                                 phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
 
 
+SEPARATORS = st.sampled_from(["", " ", "-", "/", ".", "(", ")", "\u00a0"])
+
+
 @settings(max_examples=500, deadline=None)
-@given(st.lists(st.tuples(st.text("0123456789", min_size=1, max_size=4), st.sampled_from(["", " ", "-", "/"])),
-                min_size=1, max_size=5),
+@given(st.lists(st.tuples(st.text("0123456789", min_size=1, max_size=4), SEPARATORS), min_size=1, max_size=5),
        st.sampled_from(["0", "07", "070", "08", "00", ""]))
 def test_fast_path_agrees_with_phonenumbers_parse(parts: list[tuple[str, str]], prefix: str) -> None:
     text = prefix + "".join(digits + sep for digits, sep in parts).strip(" -/")
-    valid_mobile.cache_clear()
     assert valid_mobile(text) == _slow(text), text
+
+
+def test_swedish_patterns_agree_with_number_type_for_every_prefix() -> None:
+    """Every three-digit start of a Swedish national number, at every length phonenumbers knows of (5–13 digits)."""
+    kinds = phonenumbers.PhoneNumberType
+    tail = "7305918264" * 2
+    disagree = []
+    for start in range(100, 1000):
+        for length in range(5, 14):
+            national = (str(start) + tail)[:length]
+            number = phonenumbers.PhoneNumber(country_code=46, national_number=int(national))
+            expected = phonenumbers.number_type(number) in (kinds.MOBILE, kinds.FIXED_LINE_OR_MOBILE)
+            if contact._swedish_mobile()(national) != expected:
+                disagree.append(national)
+    assert disagree == []
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text("0123456789", min_size=4, max_size=13))
+def test_swedish_patterns_agree_with_number_type(national: str) -> None:
+    national = "7" + national.lstrip("0")  # a national number never starts with 0; most typed ones are mobile
+    kinds = phonenumbers.PhoneNumberType
+    number = phonenumbers.PhoneNumber(country_code=46, national_number=int(national))
+    assert contact._swedish_mobile()(national) == (
+        phonenumbers.number_type(number) in (kinds.MOBILE, kinds.FIXED_LINE_OR_MOBILE))
 
 
 ADDRESSES = ["anna@example.se", "Anna.Berg@Telia.COM", "x@gmail.com", "anna@@example.se", "anna@", "@example.se",
              "anna@example", "anna@exa mple.se", "anna@-example.se", "anna@example..se", "åsa@exämple.se",
-             "anna@xn--exmple-cua.se", "anna@[127.0.0.1]", "anna@localhost", "anna@example.invalid"]
+             "anna@xn--exmple-cua.se", "anna@[127.0.0.1]", "anna@localhost", "anna@example.invalid",
+             "info@example.se", "a" * 64 + "@example.se", "a" * 65 + "@example.se", "a" * 240 + "@example.se",
+             "anna.@example.se", ".anna@example.se", "an..na@example.se", '"anna"@example.se', "anna@example.se.",
+             "Anna <anna@example.se>", "anna@exa\u0338mple.se", "a\u0301nna@example.se"]
 
 
-def test_the_domain_cache_gives_the_librarys_answers(monkeypatch: pytest.MonkeyPatch) -> None:
-    """valid_email remembers email-validator's domain check per domain; it must answer as the plain library does."""
-    import sys
-
+def _library_says(text: str) -> bool:
     import email_validator
 
-    valid_email("warm@example.se")  # installs the cache
-    module = sys.modules["email_validator.validate_email"]
-    cached = [valid_email.__wrapped__(text) for text in ADDRESSES * 2]  # twice: the second round hits the cache
-    assert module.validate_email_domain_name.cache_info().hits > 0
-    monkeypatch.setattr(module, "validate_email_domain_name", module.validate_email_domain_name.__wrapped__)
+    try:
+        email_validator.validate_email(text, check_deliverability=False)
+    except email_validator.EmailNotValidError:
+        return False
+    return True
 
-    def plain(text: str) -> bool:
-        try:
-            email_validator.validate_email(text, check_deliverability=False)
-        except email_validator.EmailNotValidError:
-            return False
-        return True
 
-    assert cached == [plain(text) for text in ADDRESSES * 2]
-    assert cached[:3] == [True, True, True] and cached[3:6] == [False, False, False]
+def test_email_gives_the_librarys_answers() -> None:
+    assert [valid_email(text) for text in ADDRESSES] == [_library_says(text) for text in ADDRESSES]
+
+
+_LOCAL = st.text("abcXYZ019._+-!#$%&'*/=?^`{|}~ \"@<>,;åé", max_size=70)
+_DOMAIN = st.sampled_from(["example.se", "telia.com", "gmail.com", "EXAMPLE.SE", "example", "exämple.se", "-x.se",
+                           "example..se", "[127.0.0.1]", "localhost", "x" * 64 + ".se", "a@b.se", "", "ex ample.se",
+                           "sub.domain.kommun.se", "example.invalid", "xn--exmple-cua.se"])
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_LOCAL, _DOMAIN)
+def test_email_agrees_with_email_validator(local: str, domain: str) -> None:
+    text = f"{local}@{domain}"
+    assert valid_email(text) == _library_says(text), text
+
+
+def test_email_asks_the_library_once_per_length_and_domain() -> None:
+    contact._email_validator_accepts.cache_clear()
+    addresses = [f"person.{n:03d}@{domain}" for n in range(200) for domain in ("gmail.com", "telia.com")]
+    assert all(valid_email(text) for text in addresses)
+    assert contact._email_validator_accepts.cache_info().misses == 2

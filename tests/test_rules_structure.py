@@ -131,6 +131,17 @@ def test_s112_required_header_missing() -> None:
     assert [(f.code, f.sheet, f.row, f.column) for f in findings] == [("S112", "2020-v39", 1, "Samtycke")]
 
 
+@pytest.mark.parametrize("header", [c.header for c in WEEK.columns if c.required])
+def test_s112_a_missing_column_is_reported_once_not_on_every_row(header: str) -> None:
+    """Read together with a week that has the column, the rows of a week without it get no finding of their own."""
+    other = {**ROW, "serial": "202040-01", "meeting_date": dt.date(2020, 9, 28), "consent_date": None,
+             "envelope": 2, "personnummer": "198211059954"}
+    sheets = [parse_sheet(WEEK, "2020-v39", table([{**ROW, "serial": "202039-01"}])),
+              parse_sheet(WEEK, "2020-v40", table([other], [h for h in WEEK.headers if h != header]))]
+    findings = list(rules.check_sheets("vecka.xlsx", sheets, TODAY))
+    assert [(f.code, f.sheet, f.column) for f in findings] == [("S112", "2020-v40", header)]
+
+
 def test_s112_near_miss_optional_header_missing() -> None:
     assert _headers([h for h in WEEK.headers if h not in ("Kommentar", "Remittent", "Datum samtycke")]) == []
 
@@ -165,3 +176,16 @@ def test_findings_come_in_sheet_row_column_order(tmp_path: Path) -> None:
     assert [(f.sheet, f.cell) for f in findings] == [
         (None, None), ("2020-v39", "G2"), ("2020-v39", "J2"), ("2020-v39", "H3"), ("2020-v39", "I3"),
         ("2020-v40", "H2"), ("2020-v40", "I2")]
+
+
+def test_the_cycle_collector_runs_again_after_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    def broken(*args: object) -> list[Finding]:
+        assert not gc.isenabled()  # paused while the cells are typed and checked
+        raise RuntimeError("trasig regel")
+
+    monkeypatch.setattr(rules, "check_sheets", broken)
+    with pytest.raises(RuntimeError):
+        check_workbook(_book(["2020-v39"]), "vecka.xlsx", TODAY)
+    assert gc.isenabled()

@@ -39,7 +39,7 @@ class Week(NamedTuple):
         return dt.date.fromisocalendar(self.year, self.week, 7)
 
     def __contains__(self, day: object) -> bool:
-        return isinstance(day, dt.date) and self.monday <= day <= self.sunday
+        return isinstance(day, dt.date) and day.isocalendar()[:2] == self
 
     def next(self) -> Week:
         return week_of(self.monday + dt.timedelta(days=7))

@@ -91,7 +91,7 @@ class Rule:
            severity: Severity | None = None, **fields: object) -> Finding:
         """A finding at ``key``'s cell of a parsed row, ``column`` being its header; the value is the cell's text
         as typed (none with ``show_value=False``)."""
-        return self.finding(file, sheet=row.sheet, cell=row.ref(key), row=row.number, column=column,
+        return self.finding(file, sheet=row.sheet.name, cell=row.ref(key), row=row.number, column=column,
                             value=(row[key].text or None) if show_value else None, severity=severity, **fields)
 
 

@@ -255,14 +255,14 @@ def from_rows(participant_rows: Sequence[SourceRow], ors_rows: Sequence[SourceRo
     """
     findings = check(participant_rows, today)
     bad = {(f.file, f.sheet, f.row) for f in findings if f.severity == "fel"}
-    valid = [s.row for s in participant_rows if (s.file, s.row.sheet, s.row.number) not in bad]
+    valid = [s.row for s in participant_rows if (s.file, s.row.sheet.name, s.row.number) not in bad]
     participants = frame(valid)
     if not ors_rows:
         return Register(participants, findings, len(participant_rows) - len(valid))
     known = {s.row.value("participant_id") for s in participant_rows} - {None}
     ors_findings = check_ors(ors_rows, participants, known, today)
     flagged = {(f.file, f.sheet, f.row) for f in ors_findings}
-    kept = [s.row for s in ors_rows if (s.file, s.row.sheet, s.row.number) not in flagged]
+    kept = [s.row for s in ors_rows if (s.file, s.row.sheet.name, s.row.number) not in flagged]
     return Register(participants, findings + ors_findings, len(participant_rows) - len(valid), ors_frame(kept),
                     len(ors_rows) - len(kept))
 
@@ -337,7 +337,7 @@ def frame(rows: Sequence[Row]) -> pd.DataFrame:
     import pandas as pd
 
     def values(key: str) -> list[object]:
-        return [None if (cell := row.cells.get(key)) is None else cell.value for row in rows]
+        return [row.value(key) for row in rows]
 
     data: dict[str, object] = {key: pd.Series(values(key), dtype=object) for key in (
         "participant_id", "team", "gender", "exit_reason", "labour_support", "years_without_work", "comment")}

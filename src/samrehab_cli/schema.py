@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import Enum
-from functools import cached_property
+from functools import cached_property, partial
+from itertools import chain, compress, repeat, zip_longest
+from operator import attrgetter, is_not, itemgetter
 
 from samrehab_cli.dates import Week, week_from_sheet_name
 
@@ -52,6 +54,13 @@ class Column:
     def canonical(self, text: str) -> str | None:
         """The allowed value ``text`` means (case and spaces ignored), or None."""
         return self._meanings.get(_fold(text))
+
+    @cached_property
+    def typed(self) -> Callable[[object], object]:
+        """A raw value that is there, read as this column's kind (None when it cannot be); text is stripped."""
+        if self.kind is Kind.CHOICE:
+            return lambda raw: self.canonical(as_text(raw))
+        return _READERS.get(self.kind, as_text)
 
     @cached_property
     def _meanings(self) -> dict[str, str]:
@@ -171,12 +180,24 @@ ORS = SheetSchema(
 
 
 # --- reading values as typed -------------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class Cell:
-    """One cell: ``raw`` as the workbook holds it (None when empty), ``value`` typed (None when empty or unreadable)."""
+class Cell(tuple):  # type: ignore[type-arg]
+    """One cell: ``raw`` as the workbook holds it (None when empty), ``value`` typed (None when empty or unreadable).
 
-    raw: object
-    value: object
+    A cell is shared by every row that holds the same value and never changes. It is a pair so that a column of
+    text is made in C (:func:`read_column`); two cells are equal only when they are the same object, so a set of
+    cells is cheap and EMPTY is not ABSENT.
+    """
+
+    __slots__ = ()
+    __eq__, __ne__, __hash__ = object.__eq__, object.__ne__, object.__hash__
+    raw = property(itemgetter(0))
+    value = property(itemgetter(1))
+
+    def __new__(cls, raw: object, value: object) -> Cell:
+        return tuple.__new__(cls, (raw, value))
+
+    def __repr__(self) -> str:
+        return f"Cell(raw={self.raw!r}, value={self.value!r})"
 
     @property
     def empty(self) -> bool:
@@ -192,7 +213,8 @@ class Cell:
         return "" if self.raw is None else as_text(self.raw)
 
 
-EMPTY = Cell(None, None)
+EMPTY = Cell(None, None)  # a blank cell
+ABSENT = Cell(None, None)  # the cell of a column the sheet does not have: empty too, but never "left empty"
 
 
 def as_text(raw: object) -> str:
@@ -252,22 +274,50 @@ def read_number(raw: object) -> Decimal | None:
     return number if number.is_finite() else None
 
 
+_READERS: dict[Kind, Callable[[object], object]] = {
+    Kind.DATE: read_date, Kind.INTEGER: read_integer, Kind.NUMBER: read_number,
+}  # a choice is its allowed value (Column.typed); every other kind (text, personnummer, e-post …) is its text
+_TEXT_KINDS = frozenset(kind for kind in Kind if kind not in _READERS and kind is not Kind.CHOICE)
+
+
 def read_cell(column: Column, raw: object) -> Cell:
+    """One raw value read as typed: None and text of spaces only are EMPTY."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return EMPTY
-    kind = column.kind
-    value: object
-    if kind is Kind.DATE:
-        value = read_date(raw)
-    elif kind is Kind.CHOICE:
-        value = column.canonical(as_text(raw))
-    elif kind is Kind.INTEGER:
-        value = read_integer(raw)
-    elif kind is Kind.NUMBER:
-        value = read_number(raw)
-    else:  # text-like: text, löpnummer, personnummer, e-post, mobilnummer
-        value = as_text(raw)
-    return Cell(raw, value)
+    return Cell(raw, column.typed(raw))
+
+
+_EQUAL_ACROSS_TYPES = {bool, int, float, Decimal}  # True == 1 == 1.0: such values cannot share one memo
+_new_cell = partial(tuple.__new__, Cell)
+
+
+def read_column(column: Column, raws: Sequence[object]) -> tuple[list[Cell], bool]:
+    """Each raw value of one column read as :func:`read_cell` reads it, and whether a value that is there was read
+    as empty (text of spaces only).
+
+    Each distinct value is read once, and the cells are made in C: a year's workbook holds thousands of distinct
+    names, addresses, personnummer and kuvertnummer.
+    """
+    try:
+        distinct = set(raws)
+        types = set(map(type, distinct))
+    except TypeError:  # an unhashable value: never from a workbook, but a caller may pass one
+        distinct, types = None, set()
+    if distinct is None or (_EQUAL_ACROSS_TYPES & types and len(_EQUAL_ACROSS_TYPES & set(map(type, raws))) > 1):
+        cells = [read_cell(column, raw) for raw in raws]
+        return cells, any(cell is EMPTY and raw is not None for raw, cell in zip(raws, cells))
+    distinct.discard(None)
+    there = list(distinct)
+    if column.kind in _TEXT_KINDS and types - {type(None)} <= {str}:
+        values = list(map(str.strip, there))  # type: ignore[arg-type]
+        blank = [raw for raw, value in zip(there, values) if not value] if "" in values else []
+    else:
+        values = list(map(column.typed, there))
+        blank = [raw for raw in there if isinstance(raw, str) and not raw.strip()]
+    known = dict(zip(there, map(_new_cell, zip(there, values))))
+    known.update(dict.fromkeys(blank, EMPTY))
+    known[None] = EMPTY
+    return list(map(known.__getitem__, raws)), bool(blank)
 
 
 # --- sheets -----------------------------------------------------------------------------------------------------
@@ -281,47 +331,66 @@ def column_letter(index: int) -> str:
     return letters
 
 
-@dataclass(slots=True)
-class Row:
-    sheet: str
-    number: int  # the Excel row number, 1-based
-    cells: dict[str, Cell]
-    letters: dict[str, str]  # column key → column letter
-
-    def __getitem__(self, key: str) -> Cell:
-        return self.cells.get(key, EMPTY)
-
-    def value(self, key: str) -> object:
-        return self[key].value
-
-    def ref(self, key: str) -> str | None:
-        letter = self.letters.get(key)
-        return None if letter is None else f"{letter}{self.number}"
-
-
-@dataclass
+@dataclass(eq=False)
 class ParsedSheet:
+    """A sheet read column by column: for each schema column, its cell in each non-empty data row."""
+
     name: str
     schema: SheetSchema
     columns: dict[str, int]  # column key → 0-based index of the first column with that header
     missing: list[Column]  # required headers not found (S112)
     unknown: list[tuple[int, str]]  # (index, header) of headers not in the schema (S113)
     duplicates: list[tuple[Column, list[int]]]  # the same header twice (S114)
-    rows: list[Row]  # non-empty data rows
+    numbers: list[int]  # the Excel row number (1-based) of each non-empty data row
+    cells: dict[str, list[Cell]]  # every schema key → its cell in each of those rows (EMPTY, or ABSENT: no column)
 
-    @property
+    @cached_property
     def week(self) -> Week | None:
         return week_from_sheet_name(self.name)
 
+    @cached_property
+    def rows(self) -> list[Row]:
+        return [Row(self, index) for index in range(len(self.numbers))]
 
-def parse_sheet(schema: SheetSchema, name: str, rows: Sequence[Sequence[object]],
-                skip_empty: Iterable[str] = ("serial",)) -> ParsedSheet:
-    """Find the columns by header text in row 1, then read every non-empty data row.
+    def ref(self, key: str, index: int) -> str | None:
+        """``H7``: the cell of ``key`` in the row at ``index``, or None when the sheet lacks the column."""
+        column = self.columns.get(key)
+        return None if column is None else f"{column_letter(column)}{self.numbers[index]}"
 
-    A row is empty when every column other than those in ``skip_empty`` is empty (a pre-filled löpnummer alone
-    does not make a row).
-    """
-    header_row = rows[0] if rows else []
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Row:
+    """One non-empty data row of a parsed sheet, as a view of its cells."""
+
+    sheet: ParsedSheet
+    index: int  # position among the sheet's non-empty rows
+
+    @property
+    def number(self) -> int:
+        """The Excel row number, 1-based."""
+        return self.sheet.numbers[self.index]
+
+    def __getitem__(self, key: str) -> Cell:
+        return self.sheet.cells[key][self.index]
+
+    def value(self, key: str) -> object:
+        return self.sheet.cells[key][self.index].value
+
+    def ref(self, key: str) -> str | None:
+        return self.sheet.ref(key, self.index)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Where a sheet's header row puts the schema's columns."""
+
+    columns: dict[str, int]
+    missing: list[Column]
+    unknown: list[tuple[int, str]]
+    duplicates: list[tuple[Column, list[int]]]
+
+
+def _layout(schema: SheetSchema, header_row: Sequence[object]) -> _Layout:
     positions: dict[str, list[int]] = {}
     unknown: list[tuple[int, str]] = []
     for index, raw in enumerate(header_row):
@@ -332,36 +401,89 @@ def parse_sheet(schema: SheetSchema, name: str, rows: Sequence[Sequence[object]]
             unknown.append((index, as_text(raw)))
         else:
             positions.setdefault(column.key, []).append(index)
-    columns = {key: found[0] for key, found in positions.items()}
-    missing = [c for c in schema.columns if c.required and c.key not in columns]
-    duplicates = [(schema[key], found) for key, found in positions.items() if len(found) > 1]
-    letters = {key: column_letter(index) for key, index in columns.items()}
+    return _Layout({key: found[0] for key, found in positions.items()},
+                   [c for c in schema.columns if c.required and c.key not in positions],
+                   unknown, [(schema[key], found) for key, found in positions.items() if len(found) > 1])
+
+
+def parse_sheet(schema: SheetSchema, name: str, rows: Sequence[Sequence[object]],
+                skip_empty: Iterable[str] = ("serial",)) -> ParsedSheet:
+    """Find the columns by header text in row 1, then read every non-empty data row, column by column.
+
+    A row is empty when every column other than those in ``skip_empty`` is empty (a pre-filled löpnummer alone
+    does not make a row).
+    """
+    return parse_sheets(schema, [(name, rows)], skip_empty)[0]
+
+
+def parse_sheets(schema: SheetSchema, sheets: Sequence[tuple[str, Sequence[Sequence[object]]]],
+                 skip_empty: Iterable[str] = ("serial",)) -> list[ParsedSheet]:
+    """:func:`parse_sheet` for several sheets: each column is read for all of them at once, which costs far less
+    than sheet by sheet when they are many and small (a year's 53 week tabs)."""
     ignore = set(skip_empty)
-    parsed_rows: list[Row] = []
-    readers = [(key, index, schema[key]) for key, index in columns.items()]
-    known: dict[tuple[str, type, object], Cell] = {}  # a value typed again (Ja, a date, a language) is read once
-    ignored_at = [index for key, index in columns.items() if key in ignore]
-    for offset, values in enumerate(rows[1:], start=2):
-        width = len(values)
-        filled = width - values.count(None)  # counted in C: most rows of a template hold a löpnummer only
-        if filled <= len(ignored_at) and filled == sum([index < width and values[index] is not None
-                                                        for index in ignored_at]):
-            continue
-        cells: dict[str, Cell] = {}
-        for key, index, column in readers:
-            raw = values[index] if index < width else None
-            if raw is not None:
-                try:
-                    cell = known.get(memo := (key, type(raw), raw))
-                    if cell is None:
-                        cell = known[memo] = read_cell(column, raw)
-                except TypeError:  # an unhashable value: never from a workbook, but a caller may pass one
-                    cell = read_cell(column, raw)
-                if not cell.empty:
-                    cells[key] = cell
-        if any(key not in ignore for key in cells):
-            parsed_rows.append(Row(name, offset, cells, letters))
-    return ParsedSheet(name, schema, columns, missing, unknown, duplicates, parsed_rows)
+    layouts: dict[tuple[object, ...], _Layout] = {}  # the week sheets of a workbook share one header row
+    parts: list[tuple[_Layout, list[int], list[tuple[object, ...]]]] = []
+    for _, rows in sheets:
+        header = tuple(rows[0]) if rows else ()
+        try:
+            layout = layouts.get(header) or layouts.setdefault(header, _layout(schema, header))
+        except TypeError:  # an unhashable header value: never from a workbook
+            layout = _layout(schema, header)
+        numbers, data = _data_rows(rows, [i for key, i in layout.columns.items() if key not in ignore])
+        parts.append((layout, numbers, list(zip_longest(*data))))  # transposed in C, short rows padded
+    pieces: dict[str, list[list[Cell]]] = {}  # column key → its cells on each sheet
+    blank_text = False  # some cell holds nothing but spaces
+    for column in schema.columns:
+        key = column.key
+        present = [by_column[layout.columns[key]] for layout, _, by_column in parts
+                   if layout.columns.get(key, len(by_column)) < len(by_column)]
+        cells, spaces = read_column(column, list(chain.from_iterable(present)))
+        blank_text = blank_text or (spaces and key not in ignore)
+        start = 0
+        pieces[key] = []
+        for layout, numbers, by_column in parts:
+            if key not in layout.columns:
+                pieces[key].append([ABSENT] * len(numbers))
+            elif layout.columns[key] >= len(by_column):  # no data row reaches the column
+                pieces[key].append([EMPTY] * len(numbers))
+            else:
+                pieces[key].append(cells[start:start + len(numbers)])
+                start += len(numbers)
+    # A row whose values are only spaces is empty after all (looked for only when some cell holds only spaces).
+    total = sum(len(numbers) for _, numbers, _ in parts)
+    filled = set(range(total))
+    if blank_text:
+        filled.clear()
+        for key in pieces.keys() - ignore:
+            raws = map(attrgetter("raw"), chain.from_iterable(pieces[key]))  # None when EMPTY or ABSENT
+            filled.update(compress(range(total), map(is_not, raws, repeat(None))))
+    parsed, offset = [], 0
+    for position, ((name, _), (layout, numbers, _)) in enumerate(zip(sheets, parts)):
+        cells_of = {key: found[position] for key, found in pieces.items()}
+        if len(filled) < total:  # drop this sheet's rows that hold nothing
+            kept = [i for i in range(len(numbers)) if offset + i in filled]
+            offset += len(numbers)
+            numbers, cells_of = [numbers[i] for i in kept], {k: [c[i] for i in kept] for k, c in cells_of.items()}
+        parsed.append(ParsedSheet(name, schema, layout.columns, layout.missing, layout.unknown, layout.duplicates,
+                                  numbers, cells_of))
+    return parsed
+
+
+def _data_rows(rows: Sequence[Sequence[object]], read_at: list[int]) -> tuple[list[int], list[Sequence[object]]]:
+    """The Excel row numbers and values of the data rows with a value in a column at ``read_at``.
+
+    Most rows of a template hold a löpnummer only (not in ``read_at``): each row's cells at ``read_at`` are picked
+    and counted in C.
+    """
+    body = rows[1:]
+    if not read_at:
+        return [], []
+    width = max(read_at) + 1
+    pick = itemgetter(*read_at, read_at[0])  # a tuple even for one index; a repeated cell does not change "all None"
+    numbers = [number for number, values in enumerate(body, start=2)
+               if (pick(values).count(None) <= len(read_at) if len(values) >= width
+                   else any(i < len(values) and values[i] is not None for i in read_at))]
+    return numbers, [body[number - 2] for number in numbers]
 
 
 def serial(week: Week, number: int) -> str:

@@ -6,8 +6,10 @@ A file that cannot be opened is a finding (S101, S102), not an error, so that se
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +17,7 @@ from samrehab_cli import crypto, errors, rules, workbooks
 from samrehab_cli.dates import Week, week_from_sheet_name
 from samrehab_cli.findings import Finding, Report
 from samrehab_cli.rules import RULE, structure
-from samrehab_cli.schema import WEEK, ParsedSheet, parse_sheet
+from samrehab_cli.schema import WEEK, parse_sheets
 
 _NOT_OPENED = (errors.PasswordNeeded, errors.WrongPassword, errors.NoPassword)
 _CELL = re.compile(r"^([A-Z]+)(\d+)$")
@@ -61,20 +63,38 @@ def check_workbook(book: workbooks.Workbook, file: str, today: dt.date, week: We
     weeks = [w for w in map(week_from_sheet_name, book.sheet_names) if w is not None]
     findings = list(structure.unknown_sheets(file, book.sheet_names, book.hidden))
     findings += structure.no_week_sheet(file, weeks, week)
-    sheets = [read_sheet(book, name) for name in book.sheet_names
-              if (found := week_from_sheet_name(name)) is not None and (week is None or found == week)]
-    findings += rules.check_sheets(file, sheets, today)
+    names = [name for name in book.sheet_names
+             if (found := week_from_sheet_name(name)) is not None and (week is None or found == week)]
+    named = [(name, read_rows(book, name)) for name in names]
+    with _collector_paused():
+        findings += rules.check_sheets(file, parse_sheets(WEEK, named), today)
     order = {name: index for index, name in enumerate(book.sheet_names)}
     findings.sort(key=lambda f: _position(f, order))
     return findings
 
 
-def read_sheet(book: workbooks.Workbook, name: str) -> ParsedSheet:
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a workbook's cells are typed and checked.
+
+    That makes tens of thousands of small objects, none in a cycle, and every 700 would otherwise set the collector
+    walking them again: about 5 % of validating a fully filled year, measured against the same run unpaused. It
+    runs again afterwards, also after an error.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
     try:
-        rows = book.rows(name)
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def read_rows(book: workbooks.Workbook, name: str) -> list[list[object]]:
+    try:
+        return book.rows(name)
     except Exception as exc:  # calamine raises its own error classes for a damaged sheet
         raise errors.NotAWorkbook(path=book.path, reason=f"fliken {name} är skadad") from exc
-    return parse_sheet(WEEK, name, rows)
 
 
 def _position(finding: Finding, order: dict[str, int]) -> tuple[int, int, int, str]:

@@ -1,31 +1,95 @@
-"""What every rule gets: where it looks (``Context``) and how it points at a cell (``at``)."""
+"""What every rule gets: the week sheets of one file as one table, column by column (``Context``).
+
+A row rule is ``rule(ctx, rows)``: ``rows`` are the positions of the rows it applies to (every non-empty row of
+every week sheet, or only those with Samtycke Ja or Nej), and it yields a finding per cell that breaks it. Rules ask
+for the rows whose cell passes a test with :meth:`Context.where`, which tests each distinct cell of the column once:
+a column of ``Ja`` is one test, and a personnummer is checked once however many rows hold it. The whole workbook is
+one table because its sheets are many and small (53 weeks of about 40 rows): per sheet, the rules would cost more
+in calls than in checks.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
+from itertools import accumulate, chain, repeat
 
-from samrehab_cli.dates import Week
+from samrehab_cli import personnummer
 from samrehab_cli.findings import Finding, Rule, Severity
-from samrehab_cli.schema import WEEK, Row
+from samrehab_cli.schema import ABSENT, EMPTY, WEEK, Cell, ParsedSheet, Row
 
 
-@dataclass(frozen=True, slots=True)
 class Context:
-    """The file and sheet being checked, the sheet's week, today's date and the columns the sheet has."""
+    """The week sheets of one file and today's date; ``cells[key]`` is a column's cells, sheet after sheet."""
 
-    file: str
-    sheet: str
-    week: Week | None
-    today: dt.date
-    columns: frozenset[str]  # keys of the schema columns found in the sheet
+    def __init__(self, file: str, sheets: Sequence[ParsedSheet], today: dt.date) -> None:
+        self.file, self.today = file, today
+        self.sheets = list(sheets)
+        self.cells = {c.key: list(chain.from_iterable(sheet.cells[c.key] for sheet in sheets)) for c in WEEK.columns}
+        self.ends = list(accumulate(len(sheet.numbers) for sheet in sheets))  # the rows of sheet n end at ends[n]
+        self.rows = range(self.ends[-1] if self.ends else 0)
+        self.weeks = list(chain.from_iterable(repeat(sheet.week, len(sheet.numbers)) for sheet in sheets))
+        self._checked: dict[Cell, personnummer.Checked | None] = {}
 
-    def lacks(self, row: Row, key: str) -> bool:
-        """True when the sheet has the column and the row leaves it empty (a missing column is S112 only)."""
-        return key in self.columns and row[key].empty
+    def checked(self, cell: Cell) -> personnummer.Checked | None:
+        """A personnummer cell's text checked (once for each distinct cell), or None when it holds no text."""
+        if cell not in self._checked:
+            text = cell.value
+            self._checked[cell] = personnummer.check(text, self.today) if isinstance(text, str) else None
+        return self._checked[cell]
+
+    def locate(self, row: int) -> tuple[ParsedSheet, int]:
+        """The sheet the row at ``row`` is on, and its position among that sheet's rows."""
+        sheet = bisect_right(self.ends, row)
+        return self.sheets[sheet], row - (self.ends[sheet - 1] if sheet else 0)
+
+    def value(self, key: str, row: int) -> object:
+        """The typed value of ``key`` in the row at ``row`` (None when empty or unreadable)."""
+        return self.cells[key][row].value
+
+    def where(self, key: str, rows: Sequence[int], test: Callable[[Cell], object]) -> list[int]:
+        """The rows among ``rows`` whose cell of ``key`` passes ``test``; each distinct cell is tested once."""
+        cells = self.cells[key]
+        passed = {cell for cell in self._distinct(cells, rows) if test(cell)}
+        return [row for row in rows if cells[row] in passed] if passed else []
+
+    def empty(self, key: str, rows: Sequence[int]) -> list[int]:
+        """The rows that leave ``key`` empty (not those on a sheet without the column: that is S112 only)."""
+        cells = self.cells[key]
+        if EMPTY not in self._distinct(cells, rows):  # the usual answer, found in C
+            return []
+        return [row for row in rows if cells[row] is EMPTY]
+
+    def filled(self, key: str, rows: Sequence[int]) -> list[int]:
+        return self.where(key, rows, is_filled)
+
+    def invalid(self, key: str, rows: Sequence[int]) -> list[int]:
+        """The rows whose ``key`` holds something that cannot be read as the column's kind."""
+        return self.where(key, rows, is_invalid)
+
+    def _distinct(self, cells: list[Cell], rows: Sequence[int]) -> set[Cell]:
+        return set(cells) if rows is self.rows else set(map(cells.__getitem__, rows))
+
+    def at(self, rule: Rule, row: int, key: str, *, severity: Severity | None = None, **fields: object) -> Finding:
+        """A finding at ``key``'s cell of the row at ``row``: the Swedish header as column, the raw text as value."""
+        sheet, index = self.locate(row)
+        return rule.at(self.file, Row(sheet, index), key, WEEK[key].header, severity=severity, **fields)
 
 
-def at(rule: Rule, ctx: Context, row: Row, key: str, *, severity: Severity | None = None,
-       **fields: object) -> Finding:
-    """A finding at ``key``'s cell of ``row``: the Swedish header as column, the raw text as value."""
-    return rule.at(ctx.file, row, key, WEEK[key].header, severity=severity, **fields)
+def is_filled(cell: Cell) -> bool:
+    return cell.raw is not None
+
+
+def is_blank(cell: Cell) -> bool:
+    """Empty, or in a column the sheet does not have."""
+    return cell.raw is None
+
+
+def is_invalid(cell: Cell) -> bool:
+    return cell.raw is not None and cell.value is None
+
+
+def is_present(cell: Cell) -> bool:
+    """In a column the sheet has (filled or not)."""
+    return cell is not ABSENT

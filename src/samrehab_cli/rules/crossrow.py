@@ -2,52 +2,47 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from operator import attrgetter
 
-from samrehab_cli import personnummer
-from samrehab_cli.findings import Finding, Rule
-from samrehab_cli.rules.base import Context, at
+from samrehab_cli.findings import Finding
+from samrehab_cli.rules.base import Context
 from samrehab_cli.rules.catalog import RULE
-from samrehab_cli.schema import Row
+from samrehab_cli.schema import Cell
 
-#: The value of a row that must be unique, or None when the row has none.
-Key = Callable[[Context, Row], object]
-
-
-def _personnummer(ctx: Context, row: Row) -> object:
-    text = row.value("personnummer")
-    if not isinstance(text, str):
-        return None
-    return personnummer.check(text, ctx.today).digits or text  # 10 and 12 digits of one person are the same
+UNIQUE = (("K301", "personnummer"), ("K302", "envelope"), ("K303", "serial"))
 
 
-def _value(key: str) -> Key:
-    return lambda ctx, row: row.value(key)
-
-
-UNIQUE: tuple[tuple[Rule, str, Key], ...] = (
-    (RULE["K301"], "personnummer", _personnummer),
-    (RULE["K302"], "envelope", _value("envelope")),
-    (RULE["K303"], "serial", _value("serial")),
-)
-
-
-def duplicates(rows: Iterable[tuple[Context, Row]]) -> Iterator[Finding]:  # K301–K303
+def duplicates(ctx: Context) -> Iterator[Finding]:  # K301–K303
     """Each repeat of a personnummer, kuvertnummer or löpnummer, naming where it first appeared."""
-    first: dict[tuple[str, object], Row] = {}
-    for ctx, row in rows:
-        for rule, key, value_of in UNIQUE:
-            value = value_of(ctx, row)
-            if value is None:
-                continue
-            seen = first.setdefault((rule.code, value), row)
-            if seen is not row:
-                yield at(rule, ctx, row, key, first=f"{seen.sheet}!{seen.ref(key)}")
+    for code, key in UNIQUE:
+        column = ctx.cells[key]
+        if key == "personnummer":  # given with 10 and with 12 digits, it is the same person
+            person = {cell: _person(ctx, cell) for cell in set(column)}
+            values = list(map(person.__getitem__, column))
+        else:
+            values = list(map(attrgetter("value"), column))
+        counts = Counter(values)
+        counts.pop(None, None)
+        if max(counts.values(), default=1) < 2:
+            continue  # the usual case, found without a step per row
+        first: dict[object, int] = {}
+        for row, value in enumerate(values):
+            if value is not None and counts[value] > 1 and first.setdefault(value, row) != row:
+                sheet, index = ctx.locate(first[value])
+                yield ctx.at(RULE[code], row, key, first=f"{sheet.name}!{sheet.ref(key, index)}")
 
 
-def serial_missing(ctx: Context, row: Row) -> Iterator[Finding]:  # K304
-    if ctx.lacks(row, "serial"):
-        yield at(RULE["K304"], ctx, row, "serial")
+def _person(ctx: Context, cell: Cell) -> object:
+    """A personnummer as its 12 digits, or as typed when it has none."""
+    checked = ctx.checked(cell)
+    return checked.digits if checked is not None and checked.digits else cell.value
+
+
+def serial_missing(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # K304
+    for row in ctx.empty("serial", rows):
+        yield ctx.at(RULE["K304"], row, "serial")
 
 
 CHECKS = (serial_missing,)

@@ -3,44 +3,45 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from samrehab_cli.findings import Finding
-from samrehab_cli.rules.base import Context, at
+from samrehab_cli.rules.base import Context, is_present
 from samrehab_cli.rules.catalog import RULE
-from samrehab_cli.schema import GROUPS, IDENTIFYING, WEEK, Row
+from samrehab_cli.schema import GROUPS, IDENTIFYING, WEEK
 
 YOUNGEST, OLDEST = 16, 70
 
 
-def birth_date_missing(ctx: Context, row: Row) -> Iterator[Finding]:  # V210
-    if ctx.lacks(row, "birth_date"):
-        yield at(RULE["V210"], ctx, row, "birth_date")
+def birth_date_missing(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # V210
+    for row in ctx.empty("birth_date", rows):
+        yield ctx.at(RULE["V210"], row, "birth_date")
 
 
-def gender_missing(ctx: Context, row: Row) -> Iterator[Finding]:  # V211
-    if "gender" in ctx.columns and row.value("gender") is None:
-        yield at(RULE["V211"], ctx, row, "gender")
+def gender_missing(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # V211
+    for row in ctx.where("gender", rows, lambda cell: cell.value is None and is_present(cell)):
+        yield ctx.at(RULE["V211"], row, "gender")
 
 
-def identifying_data(ctx: Context, row: Row) -> Iterator[Finding]:  # V212
+def identifying_data(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # V212
     for key in IDENTIFYING:
-        if not row[key].empty:
-            yield at(RULE["V212"], ctx, row, key, header=WEEK[key].header)
+        for row in ctx.filled(key, rows):
+            yield ctx.at(RULE["V212"], row, key, header=WEEK[key].header)
 
 
-def group_filled(ctx: Context, row: Row) -> Iterator[Finding]:  # V213
+def group_filled(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # V213
     for key in GROUPS:
-        if not row[key].empty:
-            yield at(RULE["V213"], ctx, row, key, header=WEEK[key].header)
+        for row in ctx.filled(key, rows):
+            yield ctx.at(RULE["V213"], row, key, header=WEEK[key].header)
 
 
-def unusual_age(ctx: Context, row: Row) -> Iterator[Finding]:  # V214
-    born, meeting = row.value("birth_date"), row.value("meeting_date")
-    if isinstance(born, dt.date) and isinstance(meeting, dt.date):
-        age = years_between(born, meeting)
-        if not YOUNGEST <= age <= OLDEST:
-            yield at(RULE["V214"], ctx, row, "birth_date", age=age)
+def unusual_age(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # V214
+    for row in ctx.filled("birth_date", rows):
+        born, meeting = ctx.value("birth_date", row), ctx.value("meeting_date", row)
+        if isinstance(born, dt.date) and isinstance(meeting, dt.date):
+            age = years_between(born, meeting)
+            if not YOUNGEST <= age <= OLDEST:
+                yield ctx.at(RULE["V214"], row, "birth_date", age=age)
 
 
 def years_between(born: dt.date, day: dt.date) -> int:

@@ -2,51 +2,53 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from samrehab_cli.findings import Finding
-from samrehab_cli.rules.base import Context, at
+from samrehab_cli.rules.base import Context, is_present
 from samrehab_cli.rules.catalog import RULE
-from samrehab_cli.schema import WEEK, Kind, Row
+from samrehab_cli.schema import WEEK, Kind
 
 DATE_KEYS = tuple(column.key for column in WEEK.columns if column.kind is Kind.DATE)
 
 
-def meeting_date_missing(ctx: Context, row: Row) -> Iterator[Finding]:  # V201
-    if ctx.lacks(row, "meeting_date"):
-        yield at(RULE["V201"], ctx, row, "meeting_date")
+def meeting_date_missing(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # V201
+    for row in ctx.empty("meeting_date", rows):
+        yield ctx.at(RULE["V201"], row, "meeting_date")
 
 
-def not_a_date(ctx: Context, row: Row) -> Iterator[Finding]:  # V202
+def not_a_date(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # V202
     for key in DATE_KEYS:
-        if row[key].invalid:
-            yield at(RULE["V202"], ctx, row, key, header=WEEK[key].header)
+        for row in ctx.invalid(key, rows):
+            yield ctx.at(RULE["V202"], row, key, header=WEEK[key].header)
 
 
-def meeting_outside_week(ctx: Context, row: Row) -> Iterator[Finding]:  # V203
-    day = row.value("meeting_date")
-    week = ctx.week
-    if week is not None and isinstance(day, dt.date) and day not in week:
-        yield at(RULE["V203"], ctx, row, "meeting_date", week=week, monday=week.monday, sunday=week.sunday)
+def meeting_outside_week(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # V203
+    days = ctx.cells["meeting_date"]
+    outside = {(cell, week) for cell, week in set(zip(map(days.__getitem__, rows), map(ctx.weeks.__getitem__, rows)))
+               if week is not None and cell.value is not None and cell.value not in week}
+    for row in [row for row in rows if (days[row], ctx.weeks[row]) in outside] if outside else ():
+        week = ctx.weeks[row]
+        yield ctx.at(RULE["V203"], row, "meeting_date", week=week, monday=week.monday, sunday=week.sunday)
 
 
-def date_in_future(ctx: Context, row: Row) -> Iterator[Finding]:  # V204
+def date_in_future(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # V204
     for key in DATE_KEYS:
-        day = row.value(key)
-        if isinstance(day, dt.date) and day > ctx.today:
-            yield at(RULE["V204"], ctx, row, key, header=WEEK[key].header, today=ctx.today)
+        for row in ctx.where(key, rows, lambda cell: cell.value is not None
+                             and cell.value > ctx.today):  # type: ignore[operator]
+            yield ctx.at(RULE["V204"], row, key, header=WEEK[key].header, today=ctx.today)
 
 
-def consent_missing(ctx: Context, row: Row) -> Iterator[Finding]:  # V205
-    if "consent" in ctx.columns and row.value("consent") is None:
-        yield at(RULE["V205"], ctx, row, "consent")
+def consent_missing(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # V205
+    for row in ctx.where("consent", rows, lambda cell: cell.value is None and is_present(cell)):
+        yield ctx.at(RULE["V205"], row, "consent")
 
 
-def consent_before_meeting(ctx: Context, row: Row) -> Iterator[Finding]:  # V206
-    meeting, consent = row.value("meeting_date"), row.value("consent_date")
-    if isinstance(meeting, dt.date) and isinstance(consent, dt.date) and consent < meeting:
-        yield at(RULE["V206"], ctx, row, "consent_date")
+def consent_before_meeting(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # V206
+    for row in ctx.filled("consent_date", rows):
+        meeting, consent = ctx.value("meeting_date", row), ctx.value("consent_date", row)
+        if meeting is not None and consent is not None and consent < meeting:  # type: ignore[operator]
+            yield ctx.at(RULE["V206"], row, "consent_date")
 
 
 CHECKS = (meeting_date_missing, not_a_date, meeting_outside_week, date_in_future, consent_missing,

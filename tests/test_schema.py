@@ -1,0 +1,93 @@
+"""Reading sheets column by column (schema.parse_sheets): what a row is, where its cells are, what they mean."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from samrehab_cli.schema import (ABSENT, EMPTY, ORS, PARTICIPANTS, WEEK, parse_sheet, parse_sheets, read_cell,
+                                 read_column)
+
+HEADERS = ["Löpnummer", "Datum informationsmöte", "Samtycke", "Namn", "Kommentar"]
+
+
+def test_sheets_of_different_layouts_are_read_together() -> None:
+    moved = ["Namn", "Samtycke", "Okänd", "Löpnummer", "Datum informationsmöte"]  # no Kommentar, one unknown
+    first, second = parse_sheets(WEEK, [
+        ("2020-v39", [HEADERS, ["202039-01", "2020-09-21", " ja ", "Anna", None], ["202039-02"]]),
+        ("2020-v40", [moved, ["Bo", "Nej", "x", "202040-01", dt.datetime(2020, 9, 28)], [None, None, "bara okänd"]]),
+    ])
+    assert (first.numbers, second.numbers) == ([2], [2])  # a löpnummer alone, or an unknown column alone: empty
+    assert first.cells["consent"][0].value == "Ja" and second.cells["consent"][0].value == "Nej"
+    assert second.cells["meeting_date"][0].value == dt.date(2020, 9, 28)
+    assert second.cells["name"][0].value == "Bo" and second.ref("name", 0) == "A2"
+    assert first.cells["comment"] == [EMPTY] and second.cells["comment"] == [ABSENT]  # blank, or no such column
+    assert second.unknown == [(2, "Okänd")]
+
+
+def test_rows_of_spaces_only_are_empty_on_every_sheet() -> None:
+    first, second = parse_sheets(WEEK, [
+        ("2020-v39", [HEADERS, ["202039-01", "  ", None, "\t", None], ["202039-02", None, "Ja", None, None]]),
+        ("2020-v40", [HEADERS[:3], ["202040-01", " ", " "], ["202040-02", "2020-09-28", None]]),
+    ])
+    assert first.numbers == [3] and first.cells["consent"][0].value == "Ja"
+    assert second.numbers == [3] and second.cells["meeting_date"][0].value == dt.date(2020, 9, 28)
+
+
+def test_short_rows_and_a_header_beyond_the_data() -> None:
+    sheet = parse_sheet(WEEK, "2020-v39", [HEADERS, ["202039-01", "2020-09-21"], ["202039-02", None, "Nej"]])
+    assert sheet.numbers == [2, 3]
+    assert sheet.cells["name"] == [EMPTY, EMPTY] and sheet.cells["consent"][1].value == "Nej"
+    assert parse_sheet(WEEK, "2020-v39", [HEADERS]).numbers == []
+    assert parse_sheet(WEEK, "2020-v39", []).missing
+
+
+def test_values_equal_across_types_keep_their_own_reading() -> None:
+    """True == 1 == 1.0 in Python; a memo of read values must not give one the other's reading."""
+    sheet = parse_sheet(PARTICIPANTS, "Deltagare", [
+        ["Deltagar-ID", "År utan arbete eller studier"], ["P1", 1.0], ["P2", True], ["P3", 1], ["P4", "1,5"]])
+    values = [cell.value for cell in sheet.cells["years_without_work"]]
+    assert values == [Decimal("1.0"), None, Decimal(1), Decimal("1.5")]
+
+
+def test_rows_are_views_of_the_columns() -> None:
+    sheet = parse_sheet(ORS, "ORS", [["Deltagar-ID", "Datum", "ORS"], ["P1", "2020-01-05", 21.5]])
+    row = sheet.rows[0]
+    assert (row.number, row.value("ors"), row["srs"].empty, row.ref("ors"), row.ref("srs")) == (
+        2, Decimal("21.5"), True, "C2", None)
+
+
+cell_values = st.one_of(st.none(), st.sampled_from(["", " ", "Ja", " nej ", "2020-09-21", "x"]),
+                        st.integers(-3, 3), st.floats(allow_nan=False, width=16), st.booleans(),
+                        st.dates(dt.date(2019, 1, 1), dt.date(2021, 1, 1)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.lists(cell_values, max_size=6), max_size=6), min_size=1, max_size=4))
+def test_together_as_one_by_one(bodies: list[list[list[object]]]) -> None:
+    """Reading sheets together gives each sheet exactly what reading it alone gives."""
+    headers = [HEADERS, HEADERS[::-1], HEADERS[:3] + ["Okänd"], ["Samtycke", "Samtycke", "Namn"]]
+    sheets = [(f"2020-v{n + 1:02d}", [headers[n % len(headers)], *body]) for n, body in enumerate(bodies)]
+    for together, (name, rows) in zip(parse_sheets(WEEK, sheets), sheets, strict=True):
+        alone = parse_sheet(WEEK, name, rows)
+        assert together.numbers == alone.numbers
+        assert {k: [(c.raw, c.value) for c in v] for k, v in together.cells.items()} == \
+               {k: [(c.raw, c.value) for c in v] for k, v in alone.cells.items()}
+        assert all(len(cells) == len(alone.numbers) for cells in alone.cells.values())
+        for index, number in enumerate(alone.numbers):  # a kept row has a value in a column that is read
+            assert any(cells[index].raw is not None for key, cells in alone.cells.items() if key != "serial")
+            assert rows[number - 1] is not None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(WEEK.columns + PARTICIPANTS.columns), st.lists(cell_values | st.text(max_size=4), max_size=12))
+def test_a_column_is_read_as_each_of_its_cells(column: object, raws: list[object]) -> None:
+    """read_column (each distinct value once, text made in bulk) gives what read_cell gives cell by cell."""
+    cells, spaces = read_column(column, raws)  # type: ignore[arg-type]
+    alone = [read_cell(column, raw) for raw in raws]  # type: ignore[arg-type]
+    assert [(type(c.raw), c.raw, c.value) for c in cells] == [(type(c.raw), c.raw, c.value) for c in alone]
+    assert all((cell is EMPTY) == (one is EMPTY) for cell, one in zip(cells, alone, strict=True))
+    assert spaces == any(raw is not None and one is EMPTY for raw, one in zip(raws, alone, strict=True))
