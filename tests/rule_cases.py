@@ -15,7 +15,7 @@ from samrehab_cli import rules, schema
 from samrehab_cli.dates import parse_week
 from samrehab_cli.findings import Finding
 from samrehab_cli.personnummer import luhn
-from samrehab_cli.schema import WEEK, parse_sheet
+from samrehab_cli.schema import WEEK, parse_sheets
 
 TODAY = dt.date(2020, 12, 31)
 WEEK_39 = "2020-v39"
@@ -198,7 +198,7 @@ def table(rows: Iterable[Mapping[str, object]], headers: Sequence[str] = WEEK.he
 def check(cases: Iterable[Case], today: dt.date = TODAY, file: str = "vecka.xlsx") -> tuple[Layout, list[Finding]]:
     """Run every row rule (and the rules between rows) over the cases, as plain rows parsed by the schema."""
     placed = layout(cases)
-    sheets = [parse_sheet(WEEK, name, table(rows)) for name, rows in sorted(placed.weeks.items())]
+    sheets = parse_sheets(WEEK, [(name, table(rows)) for name, rows in sorted(placed.weeks.items())])
     return placed, list(rules.check_sheets(file, sheets, today))
 
 

@@ -90,12 +90,12 @@ def test_missing_columns_do_not_make_every_row_a_finding() -> None:
     from rule_cases import table
 
     from samrehab_cli import rules
-    from samrehab_cli.schema import parse_sheet
+    from samrehab_cli.schema import parse_sheets
 
     headers = [h for h in WEEK.headers if h not in ("Namn", "Datum informationsmöte", "E-post", "Mobilnummer")]
-    sheet = parse_sheet(WEEK, "2020-v39", table([{**YES, "serial": "202039-01", "envelope": 1,
-                                                  "personnummer": "199102051233"}], headers))
-    codes = sorted(f.code for f in rules.check_sheets("vecka.xlsx", [sheet], TODAY))
+    sheets = parse_sheets(WEEK, [("2020-v39", table([{**YES, "serial": "202039-01", "envelope": 1,
+                                                      "personnummer": "199102051233"}], headers))])
+    codes = sorted(f.code for f in rules.check_sheets("vecka.xlsx", sheets, TODAY))
     assert codes == ["S112"] * 4
 
 

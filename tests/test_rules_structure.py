@@ -14,7 +14,7 @@ from rule_cases import TODAY, table, yes
 from samrehab_cli import crypto, rules, template, workbooks
 from samrehab_cli.dates import parse_week
 from samrehab_cli.findings import Finding
-from samrehab_cli.schema import WEEK, parse_sheet
+from samrehab_cli.schema import WEEK, parse_sheets
 from samrehab_cli.validate import check_workbook, validate_file, validate_files
 
 ROW = {**yes(), "envelope": 1, "personnummer": "199102051233"}
@@ -122,8 +122,8 @@ def test_s111_near_miss_hidden_lists_sheet() -> None:
 
 # --- S112–S114: headers ---------------------------------------------------------------------------------------
 def _headers(headers: list[str]) -> list[Finding]:
-    sheet = parse_sheet(WEEK, "2020-v39", table([{**ROW, "serial": "202039-01"}], headers))
-    return list(rules.check_sheets("vecka.xlsx", [sheet], TODAY))
+    sheets = parse_sheets(WEEK, [("2020-v39", table([{**ROW, "serial": "202039-01"}], headers))])
+    return list(rules.check_sheets("vecka.xlsx", sheets, TODAY))
 
 
 def test_s112_required_header_missing() -> None:
@@ -136,8 +136,8 @@ def test_s112_a_missing_column_is_reported_once_not_on_every_row(header: str) ->
     """Read together with a week that has the column, the rows of a week without it get no finding of their own."""
     other = {**ROW, "serial": "202040-01", "meeting_date": dt.date(2020, 9, 28), "consent_date": None,
              "envelope": 2, "personnummer": "198211059954"}
-    sheets = [parse_sheet(WEEK, "2020-v39", table([{**ROW, "serial": "202039-01"}])),
-              parse_sheet(WEEK, "2020-v40", table([other], [h for h in WEEK.headers if h != header]))]
+    sheets = parse_sheets(WEEK, [("2020-v39", table([{**ROW, "serial": "202039-01"}])),
+                                 ("2020-v40", table([other], [h for h in WEEK.headers if h != header]))])
     findings = list(rules.check_sheets("vecka.xlsx", sheets, TODAY))
     assert [(f.code, f.sheet, f.column) for f in findings] == [("S112", "2020-v40", header)]
 

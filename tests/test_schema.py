@@ -16,10 +16,12 @@ HEADERS = ["Löpnummer", "Datum informationsmöte", "Samtycke", "Namn", "Komment
 
 def test_sheets_of_different_layouts_are_read_together() -> None:
     moved = ["Namn", "Samtycke", "Okänd", "Löpnummer", "Datum informationsmöte"]  # no Kommentar, one unknown
-    first, second = parse_sheets(WEEK, [
+    table = parse_sheets(WEEK, [
         ("2020-v39", [HEADERS, ["202039-01", "2020-09-21", " ja ", "Anna", None], ["202039-02"]]),
         ("2020-v40", [moved, ["Bo", "Nej", "x", "202040-01", dt.datetime(2020, 9, 28)], [None, None, "bara okänd"]]),
     ])
+    first, second = table.sheets
+    assert [cell.value for cell in table.cells["name"]] == ["Anna", "Bo"]  # the column over both sheets
     assert (first.numbers, second.numbers) == ([2], [2])  # a löpnummer alone, or an unknown column alone: empty
     assert first.cells["consent"][0].value == "Ja" and second.cells["consent"][0].value == "Nej"
     assert second.cells["meeting_date"][0].value == dt.date(2020, 9, 28)
@@ -29,10 +31,12 @@ def test_sheets_of_different_layouts_are_read_together() -> None:
 
 
 def test_rows_of_spaces_only_are_empty_on_every_sheet() -> None:
-    first, second = parse_sheets(WEEK, [
+    table = parse_sheets(WEEK, [
         ("2020-v39", [HEADERS, ["202039-01", "  ", None, "\t", None], ["202039-02", None, "Ja", None, None]]),
         ("2020-v40", [HEADERS[:3], ["202040-01", " ", " "], ["202040-02", "2020-09-28", None]]),
     ])
+    first, second = table.sheets
+    assert [cell.value for cell in table.cells["consent"]] == ["Ja", None]
     assert first.numbers == [3] and first.cells["consent"][0].value == "Ja"
     assert second.numbers == [3] and second.cells["meeting_date"][0].value == dt.date(2020, 9, 28)
 
@@ -71,7 +75,10 @@ def test_together_as_one_by_one(bodies: list[list[list[object]]]) -> None:
     """Reading sheets together gives each sheet exactly what reading it alone gives."""
     headers = [HEADERS, HEADERS[::-1], HEADERS[:3] + ["Okänd"], ["Samtycke", "Samtycke", "Namn"]]
     sheets = [(f"2020-v{n + 1:02d}", [headers[n % len(headers)], *body]) for n, body in enumerate(bodies)]
-    for together, (name, rows) in zip(parse_sheets(WEEK, sheets), sheets, strict=True):
+    table = parse_sheets(WEEK, sheets)
+    for key, cells in table.cells.items():  # the whole column is the sheets' columns one after the other
+        assert cells == [cell for sheet in table.sheets for cell in sheet.cells[key]]
+    for together, (name, rows) in zip(table.sheets, sheets, strict=True):
         alone = parse_sheet(WEEK, name, rows)
         assert together.numbers == alone.numbers
         assert {k: [(c.raw, c.value) for c in v] for k, v in together.cells.items()} == \
@@ -91,3 +98,19 @@ def test_a_column_is_read_as_each_of_its_cells(column: object, raws: list[object
     assert [(type(c.raw), c.raw, c.value) for c in cells] == [(type(c.raw), c.raw, c.value) for c in alone]
     assert all((cell is EMPTY) == (one is EMPTY) for cell, one in zip(cells, alone, strict=True))
     assert spaces == any(raw is not None and one is EMPTY for raw, one in zip(raws, alone, strict=True))
+
+
+def test_a_parsed_sheet_is_freed_without_the_cycle_collector() -> None:
+    """A register's rows are many: they must go when the last reference does, not at the collector's next run."""
+    import gc
+    import weakref
+
+    sheet = parse_sheet(ORS, "ORS", [["Deltagar-ID", "Datum", "ORS"], ["P1", "2020-01-05", 21.5]])
+    assert sheet.rows[0].value("participant_id") == "P1"
+    gone = weakref.ref(sheet)
+    gc.disable()
+    try:
+        del sheet
+        assert gone() is None
+    finally:
+        gc.enable()

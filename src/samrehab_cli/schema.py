@@ -348,8 +348,9 @@ class ParsedSheet:
     def week(self) -> Week | None:
         return week_from_sheet_name(self.name)
 
-    @cached_property
+    @property
     def rows(self) -> list[Row]:
+        """The rows as views (made anew: kept on the sheet, they would make a cycle only the collector frees)."""
         return [Row(self, index) for index in range(len(self.numbers))]
 
     def ref(self, key: str, index: int) -> str | None:
@@ -413,16 +414,27 @@ def parse_sheet(schema: SheetSchema, name: str, rows: Sequence[Sequence[object]]
     A row is empty when every column other than those in ``skip_empty`` is empty (a pre-filled löpnummer alone
     does not make a row).
     """
-    return parse_sheets(schema, [(name, rows)], skip_empty)[0]
+    return parse_sheets(schema, [(name, rows)], skip_empty).sheets[0]
+
+
+@dataclass(eq=False)
+class Table:
+    """Sheets of one schema read together: each sheet, and each column's cells over all of them, sheet after sheet."""
+
+    sheets: list[ParsedSheet]
+    cells: dict[str, list[Cell]]  # every schema key → its cell in each non-empty row of every sheet
 
 
 def parse_sheets(schema: SheetSchema, sheets: Sequence[tuple[str, Sequence[Sequence[object]]]],
-                 skip_empty: Iterable[str] = ("serial",)) -> list[ParsedSheet]:
-    """:func:`parse_sheet` for several sheets: each column is read for all of them at once, which costs far less
-    than sheet by sheet when they are many and small (a year's 53 week tabs)."""
+                 skip_empty: Iterable[str] = ("serial",)) -> Table:
+    """:func:`parse_sheet` for several sheets at once, which costs far less than sheet by sheet when they are many
+    and small (a year's 53 week tabs): the rows of all sheets with one header row are transposed together, and each
+    column is read once for all of them."""
     ignore = set(skip_empty)
-    layouts: dict[tuple[object, ...], _Layout] = {}  # the week sheets of a workbook share one header row
-    parts: list[tuple[_Layout, list[int], list[tuple[object, ...]]]] = []
+    layouts: dict[tuple[object, ...], _Layout] = {}
+    layout_of: list[_Layout] = []
+    numbers_of: list[list[int]] = []
+    data_of: list[list[Sequence[object]]] = []
     for _, rows in sheets:
         header = tuple(rows[0]) if rows else ()
         try:
@@ -430,43 +442,65 @@ def parse_sheets(schema: SheetSchema, sheets: Sequence[tuple[str, Sequence[Seque
         except TypeError:  # an unhashable header value: never from a workbook
             layout = _layout(schema, header)
         numbers, data = _data_rows(rows, [i for key, i in layout.columns.items() if key not in ignore])
-        parts.append((layout, numbers, list(zip_longest(*data))))  # transposed in C, short rows padded
-    pieces: dict[str, list[list[Cell]]] = {}  # column key → its cells on each sheet
-    blank_text = False  # some cell holds nothing but spaces
-    for column in schema.columns:
-        key = column.key
-        present = [by_column[layout.columns[key]] for layout, _, by_column in parts
-                   if layout.columns.get(key, len(by_column)) < len(by_column)]
-        cells, spaces = read_column(column, list(chain.from_iterable(present)))
-        blank_text = blank_text or (spaces and key not in ignore)
-        start = 0
-        pieces[key] = []
-        for layout, numbers, by_column in parts:
-            if key not in layout.columns:
-                pieces[key].append([ABSENT] * len(numbers))
-            elif layout.columns[key] >= len(by_column):  # no data row reaches the column
-                pieces[key].append([EMPTY] * len(numbers))
-            else:
-                pieces[key].append(cells[start:start + len(numbers)])
-                start += len(numbers)
-    # A row whose values are only spaces is empty after all (looked for only when some cell holds only spaces).
-    total = sum(len(numbers) for _, numbers, _ in parts)
-    filled = set(range(total))
-    if blank_text:
-        filled.clear()
-        for key in pieces.keys() - ignore:
-            raws = map(attrgetter("raw"), chain.from_iterable(pieces[key]))  # None when EMPTY or ABSENT
-            filled.update(compress(range(total), map(is_not, raws, repeat(None))))
-    parsed, offset = [], 0
-    for position, ((name, _), (layout, numbers, _)) in enumerate(zip(sheets, parts)):
-        cells_of = {key: found[position] for key, found in pieces.items()}
-        if len(filled) < total:  # drop this sheet's rows that hold nothing
-            kept = [i for i in range(len(numbers)) if offset + i in filled]
-            offset += len(numbers)
-            numbers, cells_of = [numbers[i] for i in kept], {k: [c[i] for i in kept] for k, c in cells_of.items()}
+        layout_of.append(layout)
+        numbers_of.append(numbers)
+        data_of.append(data)
+    groups: dict[int, list[int]] = {}  # the sheets of each layout: usually one layout for all
+    for position, layout in enumerate(layout_of):
+        groups.setdefault(id(layout), []).append(position)
+    read = {key: _read_rows(schema, layout_of[positions[0]], [data_of[p] for p in positions], ignore)
+            for key, positions in groups.items()}
+    if len(groups) == 1:
+        whole, spaces = next(iter(read.values()))
+    else:  # each sheet's rows from its layout's columns, in the order of the sheets
+        offsets = {key: 0 for key in groups}
+        slices = []
+        for layout, numbers in zip(layout_of, numbers_of):
+            start = offsets[id(layout)]
+            offsets[id(layout)] = start + len(numbers)
+            slices.append((read[id(layout)][0], start, start + len(numbers)))
+        whole = {column.key: list(chain.from_iterable(found[column.key][start:end] for found, start, end in slices))
+                 for column in schema.columns}
+        spaces = any(blank for _, blank in read.values())
+    numbers = list(chain.from_iterable(numbers_of))
+    counts = [len(found) for found in numbers_of]
+    if spaces:  # drop the rows whose values are only spaces
+        raws = (map(attrgetter("raw"), cells) for key, cells in whole.items() if key not in ignore)
+        filled = set(chain.from_iterable(compress(range(len(numbers)), map(is_not, found, repeat(None)))
+                                         for found in raws))
+        if len(filled) < len(numbers):
+            kept = sorted(filled)
+            owner = list(chain.from_iterable(repeat(p, count) for p, count in enumerate(counts)))
+            counts = [0] * len(counts)
+            for i in kept:
+                counts[owner[i]] += 1
+            numbers = [numbers[i] for i in kept]
+            whole = {key: [cells[i] for i in kept] for key, cells in whole.items()}
+    parsed, start = [], 0
+    for (name, _), layout, count in zip(sheets, layout_of, counts):
+        end = start + count
         parsed.append(ParsedSheet(name, schema, layout.columns, layout.missing, layout.unknown, layout.duplicates,
-                                  numbers, cells_of))
-    return parsed
+                                  numbers[start:end], {key: cells[start:end] for key, cells in whole.items()}))
+        start = end
+    return Table(parsed, whole)
+
+
+def _read_rows(schema: SheetSchema, layout: _Layout, data: list[list[Sequence[object]]],
+               ignore: set[str]) -> tuple[dict[str, list[Cell]], bool]:
+    """The data rows of sheets with one layout, each column read for all of them, and whether a cell outside
+    ``ignore`` holds only spaces."""
+    total = sum(map(len, data))
+    by_column = list(zip_longest(*chain.from_iterable(data)))  # transposed in C, short rows padded
+    columns: dict[str, list[Cell]] = {}
+    spaces = False
+    for column in schema.columns:
+        index = layout.columns.get(column.key)
+        if index is None or index >= len(by_column):  # no such column, or no data row reaches it
+            columns[column.key] = [ABSENT if index is None else EMPTY] * total
+        else:
+            columns[column.key], blank = read_column(column, by_column[index])
+            spaces = spaces or (blank and column.key not in ignore)
+    return columns, spaces
 
 
 def _data_rows(rows: Sequence[Sequence[object]], read_at: list[int]) -> tuple[list[int], list[Sequence[object]]]:
@@ -476,13 +510,16 @@ def _data_rows(rows: Sequence[Sequence[object]], read_at: list[int]) -> tuple[li
     and counted in C.
     """
     body = rows[1:]
-    if not read_at:
+    if not read_at or not body:
         return [], []
     width = max(read_at) + 1
     pick = itemgetter(*read_at, read_at[0])  # a tuple even for one index; a repeated cell does not change "all None"
-    numbers = [number for number, values in enumerate(body, start=2)
-               if (pick(values).count(None) <= len(read_at) if len(values) >= width
-                   else any(i < len(values) and values[i] is not None for i in read_at))]
+    if min(map(len, body)) >= width:
+        nones = map(tuple.count, map(pick, body), repeat(None))
+        numbers = [number for number, none in enumerate(nones, start=2) if none <= len(read_at)]
+    else:
+        numbers = [number for number, values in enumerate(body, start=2)
+                   if any(i < len(values) and values[i] is not None for i in read_at)]
     return numbers, [body[number - 2] for number in numbers]
 
 

@@ -1,28 +1,28 @@
 """The rules of the registration workbook (SPEC §2.3), one small function per code, grouped as the SPEC's tables.
 
-:func:`check_sheets` runs them all over parsed week sheets; the catalog of codes is :data:`catalog.RULES`.
+:func:`check_sheets` runs them all over the week sheets read together (``schema.parse_sheets``); the catalog of codes is :data:`catalog.RULES`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
 from samrehab_cli.findings import Finding
 from samrehab_cli.rules import consent, crossrow, no_consent, structure, values
 from samrehab_cli.rules.base import Context
 from samrehab_cli.rules.catalog import RULE, RULES
-from samrehab_cli.schema import NO, YES, ParsedSheet
+from samrehab_cli.schema import NO, YES, Table
 
 __all__ = ["RULE", "RULES", "Context", "check_sheets"]
 
 
-def check_sheets(file: str, sheets: Sequence[ParsedSheet], today: dt.date) -> Iterator[Finding]:
+def check_sheets(file: str, table: Table, today: dt.date) -> Iterator[Finding]:
     """The header rules of each week sheet, then every row rule and the rules between rows over all of them."""
-    for sheet in sheets:
+    for sheet in table.sheets:
         for header_check in structure.HEADER_CHECKS:
             yield from header_check(file, sheet)
-    ctx = Context(file, sheets, today)
+    ctx = Context(file, table, today)
     for check in values.CHECKS + crossrow.CHECKS:
         yield from check(ctx, ctx.rows)
     for answer, checks in ((YES, consent.CHECKS), (NO, no_consent.CHECKS)):

@@ -17,19 +17,19 @@ from itertools import accumulate, chain, repeat
 
 from samrehab_cli import personnummer
 from samrehab_cli.findings import Finding, Rule, Severity
-from samrehab_cli.schema import ABSENT, EMPTY, WEEK, Cell, ParsedSheet, Row
+from samrehab_cli.schema import ABSENT, EMPTY, WEEK, Cell, ParsedSheet, Row, Table
 
 
 class Context:
-    """The week sheets of one file and today's date; ``cells[key]`` is a column's cells, sheet after sheet."""
+    """The week sheets of one file read together, and today's date; ``cells[key]`` is a column's cells, sheet after
+    sheet."""
 
-    def __init__(self, file: str, sheets: Sequence[ParsedSheet], today: dt.date) -> None:
+    def __init__(self, file: str, table: Table, today: dt.date) -> None:
         self.file, self.today = file, today
-        self.sheets = list(sheets)
-        self.cells = {c.key: list(chain.from_iterable(sheet.cells[c.key] for sheet in sheets)) for c in WEEK.columns}
-        self.ends = list(accumulate(len(sheet.numbers) for sheet in sheets))  # the rows of sheet n end at ends[n]
+        self.sheets, self.cells = table.sheets, table.cells
+        self.ends = list(accumulate(len(sheet.numbers) for sheet in self.sheets))  # sheet n's rows end at ends[n]
         self.rows = range(self.ends[-1] if self.ends else 0)
-        self.weeks = list(chain.from_iterable(repeat(sheet.week, len(sheet.numbers)) for sheet in sheets))
+        self.weeks = list(chain.from_iterable(repeat(sheet.week, len(sheet.numbers)) for sheet in self.sheets))
         self._checked: dict[Cell, personnummer.Checked | None] = {}
 
     def checked(self, cell: Cell) -> personnummer.Checked | None:
