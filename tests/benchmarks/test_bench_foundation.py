@@ -33,8 +33,8 @@ def _naive(path: Path) -> int:
 
 def test_decrypt_and_read(year_workbook: Path) -> None:
     assert _ours(year_workbook) == _naive(year_workbook)
-    ours, naive = paired(lambda: _ours(year_workbook), lambda: _naive(year_workbook), repeat=5)
-    speedup = 1 / show("dekryptera + läs 53 veckor × 40 rader", ours, naive,
+    speedup = 1 / show("dekryptera + läs 53 veckor × 40 rader",
+                       paired(lambda: _ours(year_workbook), lambda: _naive(year_workbook), repeat=5),
                        "naivt (msoffcrypto verify + openpyxl)")
     print(f"  {speedup:.1f}× snabbare än den naiva vägen (mål ≥ 5×)")
     office = msoffcrypto.OfficeFile(open(year_workbook, "rb"))
@@ -50,16 +50,15 @@ def test_decrypt_and_read(year_workbook: Path) -> None:
                                            info["encryptedKeyValue"], info["spinValue"], info["passwordKeyBits"])
         calamine_read()
 
-    ours, bare = paired(lambda: _ours(year_workbook), floor)
-    show("  samma sak", ours, bare, "golvet (en nyckelhärledning + calamine-läsning)", "mål ≤ 1,2")
+    show("  samma sak", paired(lambda: _ours(year_workbook), floor), "golvet (en nyckelhärledning + calamine-läsning)",
+         "mål ≤ 1,2")
 
 
 def test_help_is_fast() -> None:
     def run(code: str) -> None:
         subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
 
-    ours, typer_only = paired(lambda: run("import sys; sys.argv=['samrehab','--help']\n"
-                                          "from samrehab_cli.cli import main\ntry:\n    main()\n"
-                                          "except SystemExit:\n    pass"),
-                              lambda: run("import typer"))
-    show("samrehab --help", ours, typer_only, "python -c 'import typer'", "mål ≤ 2,5")
+    help_run = paired(lambda: run("import sys; sys.argv=['samrehab','--help']\nfrom samrehab_cli.cli import main\n"
+                                  "try:\n    main()\nexcept SystemExit:\n    pass"),
+                      lambda: run("import typer"))
+    show("samrehab --help", help_run, "python -c 'import typer'", "mål ≤ 2,5")

@@ -6,14 +6,23 @@ import gc
 import statistics
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 
-def paired(first: Callable[[], object], second: Callable[[], object], repeat: int = 16) -> tuple[float, float]:
-    """Medians of ``first`` and ``second`` run in turns, so that a noisy neighbour slows both alike.
+@dataclass(frozen=True)
+class Pair:
+    first: float  # median seconds of the first
+    second: float  # median seconds of the second
+    ratio: float  # the median of each round's first / second
 
-    Which of the two goes first swaps every round: each leaves the heap and the caches in a state that helps or
-    hinders the one after it. The heap is collected before the first round, so that the garbage an earlier
-    benchmark left (a 100,000-row register) is not walked by the collector inside one of the two.
+
+def paired(first: Callable[[], object], second: Callable[[], object], repeat: int = 16) -> Pair:
+    """``first`` and ``second`` run in turns, so that a noisy neighbour slows both alike.
+
+    The ratio is the median of the rounds' ratios: the two runs of a round share the machine's speed of the moment,
+    which on a shared machine changes more between rounds than within one. Which of the two goes first swaps every
+    round, as each leaves the heap and the caches in a state that helps or hinders the one after it; and the heap
+    is collected before the first round.
     """
     gc.collect()
     times: dict[int, list[float]] = {0: [], 1: []}
@@ -23,12 +32,12 @@ def paired(first: Callable[[], object], second: Callable[[], object], repeat: in
             start = time.perf_counter()
             fn()
             times[which].append(time.perf_counter() - start)
-    return statistics.median(times[0]), statistics.median(times[1])
+    ratios = [a / b for a, b in zip(times[0], times[1], strict=True)]
+    return Pair(statistics.median(times[0]), statistics.median(times[1]), statistics.median(ratios))
 
 
-def show(name: str, ours: float, other: float, other_name: str, goal: str = "") -> float:
-    """Print ``name: 0.071 s vs other 0.512 s → 7.2×`` and return ours/other."""
-    ratio = ours / other
-    print(f"\n{name}: {ours * 1000:.1f} ms  |  {other_name}: {other * 1000:.1f} ms  |  kvot {ratio:.2f}"
+def show(name: str, pair: Pair, other_name: str, goal: str = "") -> float:
+    """Print ``name: 71.0 ms | other: 512.0 ms | kvot 0.14`` and return the ratio."""
+    print(f"\n{name}: {pair.first * 1000:.1f} ms  |  {other_name}: {pair.second * 1000:.1f} ms  |  kvot {pair.ratio:.2f}"
           f"{'  (' + goal + ')' if goal else ''}")
-    return ratio
+    return pair.ratio
