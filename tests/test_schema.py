@@ -89,8 +89,15 @@ def test_together_as_one_by_one(bodies: list[list[list[object]]]) -> None:
             assert rows[number - 1] is not None
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.sampled_from(WEEK.columns + PARTICIPANTS.columns), st.lists(cell_values | st.text(max_size=4), max_size=12))
+column_values = st.one_of(
+    st.lists(cell_values | st.text(max_size=4), max_size=12),
+    st.lists(st.none() | st.integers(-5, 10**6).map(float), max_size=12),  # kuvertnummer as Excel numbers
+    st.lists(st.none() | st.datetimes(dt.datetime(1950, 1, 1), dt.datetime(2030, 1, 1)), max_size=12),  # Excel dates
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(WEEK.columns + PARTICIPANTS.columns), column_values)
 def test_a_column_is_read_as_each_of_its_cells(column: object, raws: list[object]) -> None:
     """read_column (each distinct value once, text made in bulk) gives what read_cell gives cell by cell."""
     cells, spaces = read_column(column, raws)  # type: ignore[arg-type]

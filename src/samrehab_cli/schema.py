@@ -308,9 +308,14 @@ def read_column(column: Column, raws: Sequence[object]) -> tuple[list[Cell], boo
         return cells, any(cell is EMPTY and raw is not None for raw, cell in zip(raws, cells))
     distinct.discard(None)
     there = list(distinct)
-    if column.kind in _TEXT_KINDS and types - {type(None)} <= {str}:
+    kinds = types - {type(None)}
+    if column.kind in _TEXT_KINDS and kinds <= {str}:
         values = list(map(str.strip, there))  # type: ignore[arg-type]
         blank = [raw for raw, value in zip(there, values) if not value] if "" in values else []
+    elif column.kind is Kind.DATE and kinds <= {dt.datetime}:  # Excel dates, read in C
+        values, blank = list(map(dt.datetime.date, there)), []  # type: ignore[arg-type]
+    elif column.kind is Kind.INTEGER and kinds <= {float} and all(map(float.is_integer, there)):  # type: ignore[arg-type]
+        values, blank = list(map(int, there)), []  # type: ignore[call-overload]
     else:
         values = list(map(column.typed, there))
         blank = [raw for raw in there if isinstance(raw, str) and not raw.strip()]

@@ -23,10 +23,10 @@ def duplicates(ctx: Context) -> Iterator[Finding]:  # K301–K303
             values = list(map(person.__getitem__, column))
         else:
             values = list(map(attrgetter("value"), column))
+        distinct = set(values)
+        if len(distinct) - (None in distinct) == len(values) - values.count(None):
+            continue  # the usual case, found in C
         counts = Counter(values)
-        counts.pop(None, None)
-        if max(counts.values(), default=1) < 2:
-            continue  # the usual case, found without a step per row
         first: dict[object, int] = {}
         for row, value in enumerate(values):
             if value is not None and counts[value] > 1 and first.setdefault(value, row) != row:
