@@ -93,6 +93,7 @@ column_values = st.one_of(
     st.lists(cell_values | st.text(max_size=4), max_size=12),
     st.lists(st.none() | st.integers(-5, 10**6).map(float), max_size=12),  # kuvertnummer as Excel numbers
     st.lists(st.none() | st.datetimes(dt.datetime(1950, 1, 1), dt.datetime(2030, 1, 1)), max_size=12),  # Excel dates
+    st.lists(st.none() | st.dates(dt.date(1950, 1, 1), dt.date(2030, 1, 1)), max_size=12),
 )
 
 

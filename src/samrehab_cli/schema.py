@@ -312,7 +312,9 @@ def read_column(column: Column, raws: Sequence[object]) -> tuple[list[Cell], boo
     if column.kind in _TEXT_KINDS and kinds <= {str}:
         values = list(map(str.strip, there))  # type: ignore[arg-type]
         blank = [raw for raw, value in zip(there, values) if not value] if "" in values else []
-    elif column.kind is Kind.DATE and kinds <= {dt.datetime}:  # Excel dates, read in C
+    elif column.kind is Kind.DATE and kinds <= {dt.date}:  # Excel dates, as calamine gives them
+        values, blank = there, []
+    elif column.kind is Kind.DATE and kinds <= {dt.datetime}:  # … or with a time of day: read in C
         values, blank = list(map(dt.datetime.date, there)), []  # type: ignore[arg-type]
     elif column.kind is Kind.INTEGER and kinds <= {float} and all(map(float.is_integer, there)):  # type: ignore[arg-type]
         values, blank = list(map(int, there)), []  # type: ignore[call-overload]
