@@ -13,7 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
-from itertools import accumulate, chain, repeat
+from itertools import accumulate, chain, compress, repeat
+from operator import attrgetter, not_
 
 from samrehab_cli import personnummer
 from samrehab_cli.findings import Finding, Rule, Severity
@@ -31,6 +32,14 @@ class Context:
         self.rows = range(self.ends[-1] if self.ends else 0)
         self.weeks = list(chain.from_iterable(repeat(sheet.week, len(sheet.numbers)) for sheet in self.sheets))
         self._checked: dict[Cell, personnummer.Checked | None] = {}
+
+    def personnummer(self, rows: Sequence[int]) -> dict[Cell, personnummer.Checked]:
+        """Each distinct personnummer text among ``rows``, checked: once, in one pass over the column."""
+        cells = self.cells["personnummer"]
+        texts = [cell for cell in self._distinct(cells, rows) if isinstance(cell.value, str)]
+        new = [cell for cell in texts if cell not in self._checked]
+        self._checked.update(zip(new, map(personnummer.check, map(attrgetter("value"), new), repeat(self.today))))
+        return {cell: self._checked[cell] for cell in texts}  # type: ignore[misc]
 
     def checked(self, cell: Cell) -> personnummer.Checked | None:
         """A personnummer cell's text checked (once for each distinct cell), or None when it holds no text."""
@@ -53,6 +62,14 @@ class Context:
         cells = self.cells[key]
         passed = {cell for cell in self._distinct(cells, rows) if test(cell)}
         return [row for row in rows if cells[row] in passed] if passed else []
+
+    def failing(self, key: str, rows: Sequence[int], valid: Callable[[str], object]) -> list[int]:
+        """The rows whose text in ``key`` is not ``valid``, which is called once for each distinct text and nothing
+        else: the columns of e-mail addresses and mobile numbers hold thousands of distinct values."""
+        cells = self.cells[key]
+        texts = [cell for cell in self._distinct(cells, rows) if isinstance(cell.value, str)]
+        bad = set(compress(texts, map(not_, map(valid, map(attrgetter("value"), texts)))))
+        return [row for row in rows if cells[row] in bad] if bad else []
 
     def empty(self, key: str, rows: Sequence[int]) -> list[int]:
         """The rows that leave ``key`` empty (not those on a sheet without the column: that is S112 only)."""

@@ -37,13 +37,11 @@ def personnummer_missing(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]
 
 
 def personnummer_invalid(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # V222–V226
-    def remarked(cell: Cell) -> bool:
-        checked = ctx.checked(cell)
-        return checked is not None and (not checked.valid or checked.short or checked.coordination)
-
-    for row in ctx.where("personnummer", rows, remarked):
-        checked = ctx.checked(ctx.cells["personnummer"][row])
-        assert checked is not None
+    checks = ctx.personnummer(rows)
+    remarked = {cell for cell, found in checks.items() if found.problem or found.short or found.coordination}
+    cells = ctx.cells["personnummer"]
+    for row in [row for row in rows if cells[row] in remarked] if remarked else ():
+        checked = checks[cells[row]]
         if checked.problem is Problem.LENGTH:
             yield ctx.at(RULE["V222"], row, "personnummer")
             continue
@@ -70,12 +68,12 @@ def language_invalid(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  #
 
 
 def email_invalid(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # V229
-    for row in ctx.where("email", rows, lambda cell: isinstance(cell.value, str) and not valid_email(cell.value)):
+    for row in ctx.failing("email", rows, valid_email):
         yield ctx.at(RULE["V229"], row, "email")
 
 
 def mobile_invalid(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # V230
-    for row in ctx.where("mobile", rows, lambda cell: isinstance(cell.value, str) and not valid_mobile(cell.value)):
+    for row in ctx.failing("mobile", rows, valid_mobile):
         yield ctx.at(RULE["V230"], row, "mobile")
 
 
