@@ -31,7 +31,7 @@ class Context:
         self.ends = list(accumulate(len(sheet.numbers) for sheet in self.sheets))  # sheet n's rows end at ends[n]
         self.rows = range(self.ends[-1] if self.ends else 0)
         self.weeks = list(chain.from_iterable(repeat(sheet.week, len(sheet.numbers)) for sheet in self.sheets))
-        self._checked: dict[Cell, personnummer.Checked | None] = {}
+        self._checked: dict[Cell, personnummer.Checked] = {}
 
     def personnummer(self, rows: Sequence[int]) -> dict[Cell, personnummer.Checked]:
         """Each distinct personnummer text among ``rows``, checked: once, in one pass over the column."""
@@ -39,14 +39,7 @@ class Context:
         texts = [cell for cell in self._distinct(cells, rows) if isinstance(cell.value, str)]
         new = [cell for cell in texts if cell not in self._checked]
         self._checked.update(zip(new, map(personnummer.check, map(attrgetter("value"), new), repeat(self.today))))
-        return {cell: self._checked[cell] for cell in texts}  # type: ignore[misc]
-
-    def checked(self, cell: Cell) -> personnummer.Checked | None:
-        """A personnummer cell's text checked (once for each distinct cell), or None when it holds no text."""
-        if cell not in self._checked:
-            text = cell.value
-            self._checked[cell] = personnummer.check(text, self.today) if isinstance(text, str) else None
-        return self._checked[cell]
+        return {cell: self._checked[cell] for cell in texts}
 
     def locate(self, row: int) -> tuple[ParsedSheet, int]:
         """The sheet the row at ``row`` is on, and its position among that sheet's rows."""

@@ -106,8 +106,9 @@ def paper_not_yes(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # V2
 
 
 def contradicts_personnummer(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # V243
+    checks, cells = ctx.personnummer(rows), ctx.cells["personnummer"]
     for row in sorted({*ctx.filled("birth_date", rows), *ctx.filled("gender", rows)}):
-        checked = ctx.checked(ctx.cells["personnummer"][row])
+        checked = checks.get(cells[row])
         if checked is None or not checked.valid:
             continue
         born, gender = ctx.value("birth_date", row), ctx.value("gender", row)

@@ -9,7 +9,6 @@ from operator import attrgetter
 from samrehab_cli.findings import Finding
 from samrehab_cli.rules.base import Context
 from samrehab_cli.rules.catalog import RULE
-from samrehab_cli.schema import Cell
 
 UNIQUE = (("K301", "personnummer"), ("K302", "envelope"), ("K303", "serial"))
 
@@ -18,11 +17,10 @@ def duplicates(ctx: Context) -> Iterator[Finding]:  # K301–K303
     """Each repeat of a personnummer, kuvertnummer or löpnummer, naming where it first appeared."""
     for code, key in UNIQUE:
         column = ctx.cells[key]
-        if key == "personnummer":  # given with 10 and with 12 digits, it is the same person
-            person = {cell: _person(ctx, cell) for cell in set(column)}
-            values = list(map(person.__getitem__, column))
-        else:
-            values = list(map(attrgetter("value"), column))
+        values = list(map(attrgetter("value"), column))
+        if key == "personnummer":  # given with 10 and with 12 digits, it is the same person: its 12 digits
+            digits = {cell: found.digits for cell, found in ctx.personnummer(ctx.rows).items() if found.digits}
+            values = list(map(digits.get, column, values))
         distinct = set(values)
         if len(distinct) - (None in distinct) == len(values) - values.count(None):
             continue  # the usual case, found in C
@@ -32,12 +30,6 @@ def duplicates(ctx: Context) -> Iterator[Finding]:  # K301–K303
             if value is not None and counts[value] > 1 and first.setdefault(value, row) != row:
                 sheet, index = ctx.locate(first[value])
                 yield ctx.at(RULE[code], row, key, first=f"{sheet.name}!{sheet.ref(key, index)}")
-
-
-def _person(ctx: Context, cell: Cell) -> object:
-    """A personnummer as its 12 digits, or as typed when it has none."""
-    checked = ctx.checked(cell)
-    return checked.digits if checked is not None and checked.digits else cell.value
 
 
 def serial_missing(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # K304
