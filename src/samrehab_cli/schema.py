@@ -298,6 +298,8 @@ def read_column(column: Column, raws: Sequence[object]) -> tuple[list[Cell], boo
     Each distinct value is read once, and the cells are made in C: a year's workbook holds thousands of distinct
     names, addresses, personnummer and kuvertnummer.
     """
+    if raws.count(None) == len(raws):  # counted in C: columns left empty (Kommentar, Pappersenkät …) are common
+        return [EMPTY] * len(raws), False
     try:
         distinct = set(raws)
         types = set(map(type, distinct))
@@ -349,7 +351,17 @@ class ParsedSheet:
     unknown: list[tuple[int, str]]  # (index, header) of headers not in the schema (S113)
     duplicates: list[tuple[Column, list[int]]]  # the same header twice (S114)
     numbers: list[int]  # the Excel row number (1-based) of each non-empty data row
-    cells: dict[str, list[Cell]]  # every schema key → its cell in each of those rows (EMPTY, or ABSENT: no column)
+    table: dict[str, list[Cell]] = field(repr=False)  # the columns of the sheets read with this one (parse_sheets)
+    start: int = 0  # where this sheet's rows begin in them
+
+    @cached_property
+    def cells(self) -> dict[str, list[Cell]]:
+        """Every schema key → its cell in each non-empty row (EMPTY, or ABSENT where the sheet has no such column).
+
+        Cut from the table's columns when first asked for: validate reads the table, and only a finding's row here.
+        """
+        end = self.start + len(self.numbers)
+        return {key: cells[self.start:end] for key, cells in self.table.items()}
 
     @cached_property
     def week(self) -> Week | None:
@@ -487,7 +499,7 @@ def parse_sheets(schema: SheetSchema, sheets: Sequence[tuple[str, Sequence[Seque
     for (name, _), layout, count in zip(sheets, layout_of, counts):
         end = start + count
         parsed.append(ParsedSheet(name, schema, layout.columns, layout.missing, layout.unknown, layout.duplicates,
-                                  numbers[start:end], {key: cells[start:end] for key, cells in whole.items()}))
+                                  numbers[start:end], whole, start))
         start = end
     return Table(parsed, whole)
 
