@@ -45,10 +45,13 @@ def consent_missing(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # 
 
 
 def consent_before_meeting(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # V206
-    for row in ctx.filled("consent_date", rows):
-        meeting, consent = ctx.value("meeting_date", row), ctx.value("consent_date", row)
-        if meeting is not None and consent is not None and consent < meeting:  # type: ignore[operator]
-            yield ctx.at(RULE["V206"], row, "consent_date")
+    meetings, consents = ctx.cells["meeting_date"], ctx.cells["consent_date"]
+    early = {(meeting, consent) for meeting, consent in set(zip(map(meetings.__getitem__, rows),
+                                                                 map(consents.__getitem__, rows)))
+             if meeting.value is not None and consent.value is not None
+             and consent.value < meeting.value}  # type: ignore[operator]
+    for row in [row for row in rows if (meetings[row], consents[row]) in early] if early else ():
+        yield ctx.at(RULE["V206"], row, "consent_date")
 
 
 CHECKS = (meeting_date_missing, not_a_date, meeting_outside_week, date_in_future, consent_missing,
