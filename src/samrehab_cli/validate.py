@@ -60,12 +60,10 @@ def validate_files(paths: Iterable[Path], passwords: crypto.Passwords, today: dt
 
 def check_workbook(book: workbooks.Workbook, file: str, today: dt.date, week: Week | None = None) -> list[Finding]:
     """The rules on a workbook read into memory: its sheet names, then every week sheet (or only ``week``'s)."""
-    weeks = [w for w in map(week_from_sheet_name, book.sheet_names) if w is not None]
+    week_of = {name: found for name in book.sheet_names if (found := week_from_sheet_name(name)) is not None}
     findings = list(structure.unknown_sheets(file, book.sheet_names, book.hidden))
-    findings += structure.no_week_sheet(file, weeks, week)
-    names = [name for name in book.sheet_names
-             if (found := week_from_sheet_name(name)) is not None and (week is None or found == week)]
-    named = [(name, read_rows(book, name)) for name in names]
+    findings += structure.no_week_sheet(file, list(week_of.values()), week)
+    named = [(name, read_rows(book, name)) for name, found in week_of.items() if week is None or found == week]
     with _collector_paused():
         findings += rules.check_sheets(file, parse_sheets(WEEK, named), today)
     order = {name: index for index, name in enumerate(book.sheet_names)}

@@ -71,12 +71,16 @@ class Context:
             return []
         return [row for row in rows if cells[row] is EMPTY]
 
+    def blank(self, key: str, rows: Sequence[int]) -> list[int]:
+        """The rows with nothing in ``key``: left empty, or on a sheet without the column."""
+        return self.where(key, rows, attrgetter("empty"))
+
     def filled(self, key: str, rows: Sequence[int]) -> list[int]:
-        return self.where(key, rows, is_filled)
+        return self.where(key, rows, lambda cell: not cell.empty)
 
     def invalid(self, key: str, rows: Sequence[int]) -> list[int]:
         """The rows whose ``key`` holds something that cannot be read as the column's kind."""
-        return self.where(key, rows, is_invalid)
+        return self.where(key, rows, attrgetter("invalid"))
 
     def _distinct(self, cells: list[Cell], rows: Sequence[int]) -> set[Cell]:
         return set(cells) if rows is self.rows else set(map(cells.__getitem__, rows))
@@ -85,19 +89,6 @@ class Context:
         """A finding at ``key``'s cell of the row at ``row``: the Swedish header as column, the raw text as value."""
         sheet, index = self.locate(row)
         return rule.at(self.file, Row(sheet, index), key, WEEK[key].header, severity=severity, **fields)
-
-
-def is_filled(cell: Cell) -> bool:
-    return cell.raw is not None
-
-
-def is_blank(cell: Cell) -> bool:
-    """Empty, or in a column the sheet does not have."""
-    return cell.raw is None
-
-
-def is_invalid(cell: Cell) -> bool:
-    return cell.raw is not None and cell.value is None
 
 
 def is_present(cell: Cell) -> bool:

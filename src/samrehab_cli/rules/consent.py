@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from samrehab_cli.contact import valid_email, valid_mobile
 from samrehab_cli.findings import Finding
 from samrehab_cli.personnummer import Problem
-from samrehab_cli.rules.base import Context, is_blank, is_invalid, is_present
+from samrehab_cli.rules.base import Context, is_present
 from samrehab_cli.rules.catalog import RULE
 from samrehab_cli.schema import GROUPS, PAPER_SURVEYS, WEEK, YES, Cell
 
@@ -78,7 +78,7 @@ def mobile_invalid(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # V
 
 
 def unreachable(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # V231
-    for row in ctx.where("email", ctx.where("mobile", rows, is_blank), is_blank):
+    for row in ctx.blank("email", ctx.blank("mobile", rows)):
         email, mobile = ctx.cells["email"][row], ctx.cells["mobile"][row]
         if (is_present(email) or is_present(mobile)) and not any(ctx.value(key, row) == YES for key in PAPER_SURVEYS):
             yield ctx.at(RULE["V231"], row, "email" if is_present(email) else "mobile")  # no column: S112 says it
@@ -89,7 +89,7 @@ def not_one_group(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # V2
     treatment, control = (ctx.cells[key] for key in GROUPS)
     for row in rows:
         chosen = (treatment[row].value == YES) + (control[row].value == YES)
-        if chosen != 1 and all(is_present(cell) and not is_invalid(cell) for cell in (treatment[row], control[row])):
+        if chosen != 1 and all(is_present(cell) and not cell.invalid for cell in (treatment[row], control[row])):
             yield ctx.at(RULE["V240"], row, "treatment", seen="båda är Ja" if chosen == 2 else "ingen är Ja")
 
 
