@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from personnummer import personnummer as reference
 
-from samrehab_cli.personnummer import Problem, check, luhn
+from samrehab_cli.personnummer import Problem, check, luhn, plain
 
 TODAY = dt.date(2020, 12, 31)
 DATA = json.loads((FIXTURES / "personnummer" / "cases.json").read_text(encoding="utf-8"))
@@ -129,3 +129,20 @@ def test_ten_digit_forms_agree_with_the_package(number: str, separator: str, spa
     assert ours.valid == (theirs and ours.problem is not Problem.FUTURE)
     if ours.valid:
         assert ours.digits == reference.parse(ten.replace(" ", "")).format(long_format=True)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(numbers(), numbers().map(lambda n: f"{n[:8]}-{n[8:]}"), numbers().map(lambda n: n[2:]),
+                          st.sampled_from(["", "19640823323", "1964082332341", "١٩٦٤٠٨٢٣٣٢٣٤", "00000823323", "\n",
+                                           "196408233234\n", "\n196408233234"])),
+                max_size=20),
+       st.dates(dt.date(1990, 1, 1), dt.date(2030, 12, 31)))
+def test_plain_is_exactly_valid_with_nothing_to_remark(texts: list[str], today: dt.date) -> None:
+    """plain() says True for the twelve-digit numbers check() finds valid and unremarkable, born on the 1st–28th in
+    1800–2099, and False for everything else (which check() then looks at)."""
+    def unremarkable(text: str) -> bool:
+        found = check(text, today)
+        return (found.valid and not found.short and not found.coordination and found.digits == text
+                and 1800 <= int(text[:4]) <= 2099 and int(text[6:8]) <= 28)
+
+    assert plain(texts, today) == [unremarkable(text) for text in texts]

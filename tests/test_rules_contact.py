@@ -75,7 +75,7 @@ def test_swedish_patterns_agree_with_number_type_for_every_prefix() -> None:
             national = (str(start) + tail)[:length]
             number = phonenumbers.PhoneNumber(country_code=46, national_number=int(national))
             expected = phonenumbers.number_type(number) in (kinds.MOBILE, kinds.FIXED_LINE_OR_MOBILE)
-            if contact._swedish_mobile()(national) != expected:
+            if (contact._swedish_mobile().fullmatch("0" + national) is not None) != expected:
                 disagree.append(national)
     assert disagree == []
 
@@ -86,7 +86,7 @@ def test_swedish_patterns_agree_with_number_type(national: str) -> None:
     national = "7" + national.lstrip("0")  # a national number never starts with 0; most typed ones are mobile
     kinds = phonenumbers.PhoneNumberType
     number = phonenumbers.PhoneNumber(country_code=46, national_number=int(national))
-    assert contact._swedish_mobile()(national) == (
+    assert (contact._swedish_mobile().fullmatch("0" + national) is not None) == (
         phonenumbers.number_type(number) in (kinds.MOBILE, kinds.FIXED_LINE_OR_MOBILE))
 
 
@@ -130,3 +130,32 @@ def test_email_asks_the_library_once_per_length_and_domain() -> None:
     addresses = [f"person.{n:03d}@{domain}" for n in range(200) for domain in ("gmail.com", "telia.com")]
     assert all(valid_email(text) for text in addresses)
     assert contact._email_validator_accepts.cache_info().misses == 2
+
+
+_LONG_DOMAIN = ".".join(["x" * 63] * 3) + ".com"  # 195 characters: a×64 before it is too long, a short name is not
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.builds("{}@{}".format, _LOCAL, _DOMAIN), st.sampled_from(ADDRESSES),
+                          st.sampled_from([name + "@" + _LONG_DOMAIN for name in ("ab", "p" * 60, "a" * 70)]),
+                          st.sampled_from(["rad\nbrytning@example.se", "", "\n", "anna@example.se\n"])), max_size=12))
+def test_emails_together_give_the_librarys_answers(texts: list[str]) -> None:
+    assert contact.valid_emails(texts) == [_library_says(text) for text in texts], texts
+
+
+def test_emails_together_ask_the_library_once_per_domain() -> None:
+    contact._email_validator_accepts.cache_clear()
+    addresses = [f"{'p' * (n % 60 + 1)}.{n}@{domain}" for n in range(200) for domain in ("gmail.com", "telia.com")]
+    assert all(contact.valid_emails(addresses))
+    assert contact._email_validator_accepts.cache_info().misses == 2
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(
+    st.builds(lambda prefix, parts: prefix + "".join(digits + sep for digits, sep in parts),
+              st.sampled_from(["0", "07", "070", "08", "00", "+46 ", "+358 ", ""]),
+              st.lists(st.tuples(st.text("0123456789", min_size=1, max_size=4), SEPARATORS), min_size=1, max_size=5)),
+    st.sampled_from(["070-123 45 67", "ring mig", "07O-123 45 67", "070\n1234567", "０７０１２３４５６７", "", "-", " - ",
+                     "070-123 45 67\n"])), max_size=12))
+def test_mobiles_together_give_the_librarys_answers(texts: list[str]) -> None:
+    assert contact.valid_mobiles(texts) == [_slow(text) for text in texts], texts

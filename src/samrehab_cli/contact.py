@@ -6,20 +6,24 @@ answer (tests compare the two over generated input):
 
 - email-validator accepts a local part (before the @) that matches its own dot-atom pattern without looking at it
   again, except for its length; such an address gets the verdict of ``aaa…@domain`` of the same length, so the
-  library is asked once per length and domain.
-- phonenumbers decides the type of a Swedish number by its metadata's patterns; they are compiled once here and
-  applied in the library's order (``_number_type_helper``), where ``number_type`` would look them up again for
-  every number. Numbers with + go to ``phonenumbers.parse`` and ``number_type`` unchanged.
+  library is asked once per length and domain. :func:`valid_emails` asks once per domain.
+- phonenumbers decides the type of a Swedish number by its metadata's patterns; they are joined here into one
+  pattern, applied in the library's order (``_number_type_helper``), where ``number_type`` would look them up again
+  for every number. Numbers with + go to ``phonenumbers.parse`` and ``number_type`` unchanged.
 
-Both libraries are imported on first use: they are slow to import.
+``valid_emails`` and ``valid_mobiles`` judge a whole column at once: the common forms are found by one pattern over
+all of them (:mod:`samrehab_cli.lines`), and only the rest are judged one by one. Both libraries are imported on
+first use: they are slow to import.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache, lru_cache
 from types import ModuleType
+
+from samrehab_cli import lines
 
 REGION = "SE"  # a number written without + is Swedish
 
@@ -32,6 +36,18 @@ def valid_email(text: str) -> bool:
     return _email_validator_accepts(text)
 
 
+def valid_emails(texts: Sequence[str]) -> list[bool]:
+    """:func:`valid_email` of each text, the plain addresses judged together by their domain.
+
+    An address is plain when its local part is a dot-atom of at most 64 characters and the rest is printable ASCII.
+    email-validator's limits on length are upper bounds, so when it accepts ``a×64@domain`` it accepts every plain
+    address at that domain: it is asked once per domain, and only about the other addresses one by one.
+    """
+    domains = lines.each_line(_plain_addresses(), texts)  # "@domain" of each plain address, "" for any other text
+    accepted = {domain for domain in set(domains) if domain and _email_validator_accepts("a" * 64 + domain)}
+    return [domain in accepted or valid_email(text) for domain, text in zip(domains, texts)]
+
+
 @lru_cache(maxsize=4096)
 def _email_validator_accepts(text: str) -> bool:
     email_validator = _email_validator()
@@ -42,16 +58,11 @@ def _email_validator_accepts(text: str) -> bool:
     return True
 
 
-_TYPED_SEPARATORS = (" ", "-", "(", ")", "/", ".", "\u00a0")  # how people space out a number they type
-
-
 def valid_mobile(text: str) -> bool:
     """A mobile number: Swedish when written without +, else international (a mobile or mobile-or-fixed type)."""
-    digits = text
-    for separator in _TYPED_SEPARATORS:  # str.replace is several times faster than str.translate here
-        digits = digits.replace(separator, "")
+    digits = _without_separators(text)
     if digits.isascii() and digits.isdigit() and digits[:1] == "0" and digits[1:2] not in ("", "0"):
-        return _swedish_mobile()(digits[1:])  # typed with the trunk 0, as phonenumbers.parse(text, "SE") reads it
+        return _swedish_mobile().fullmatch(digits) is not None  # with the trunk 0, as phonenumbers.parse(text, "SE")
     phonenumbers = _phonenumbers()
     try:
         number = phonenumbers.parse(text, REGION)
@@ -61,36 +72,56 @@ def valid_mobile(text: str) -> bool:
     return phonenumbers.number_type(number) in (kinds.MOBILE, kinds.FIXED_LINE_OR_MOBILE)
 
 
+def valid_mobiles(texts: Sequence[str]) -> list[bool]:
+    """:func:`valid_mobile` of each text: the Swedish mobile numbers are found among all of them in one pass, and
+    only the other texts are looked at one by one."""
+    swedish = lines.each_line(_swedish_mobile_lines(), texts, clean=_without_separators)
+    return [number != "" or valid_mobile(text) for number, text in zip(swedish, texts)]
+
+
+_TYPED_SEPARATORS = (" ", "-", "(", ")", "/", ".", "\u00a0")  # how people space out a number they type
+
+
+def _without_separators(text: str) -> str:
+    for separator in _TYPED_SEPARATORS:  # str.replace is several times faster than str.translate here
+        text = text.replace(separator, "")
+    return text
+
+
 @cache
-def _swedish_mobile() -> Callable[[str], bool]:
-    """Whether a Swedish national number (digits after the trunk 0) is of a mobile type, by phonenumbers' metadata.
+def _swedish_mobile() -> re.Pattern[str]:
+    """A Swedish mobile number written with the trunk 0, in ASCII digits, by phonenumbers' metadata.
 
     The library's order: the general pattern must match, no special type (premium rate … voicemail) may, and then
     the mobile pattern must (or the fixed-line one, when the two are the same). A type's pattern applies only to the
-    lengths it lists, so the three tests are joined into one pattern per length of number.
+    lengths it lists, so the three tests are joined into one pattern per length of number, and those into one.
     """
     metadata = _phonenumbers().PhoneMetadata.metadata_for_region(REGION)
     special = [getattr(metadata, name) for name in (
         "premium_rate", "toll_free", "shared_cost", "voip", "personal_number", "pager", "uan", "voicemail")]
     mobile = metadata.fixed_line if metadata.same_mobile_and_fixed_line_pattern else metadata.mobile
-    by_length: dict[int, Callable[[str], object]] = {}
-
-    def is_mobile(national: str) -> bool:
-        match = by_length.get(len(national))
-        if match is None:
-            match = by_length[len(national)] = _one_pattern(len(national), metadata.general_desc, special, mobile)
-        return match(national) is not None
-
-    return is_mobile
+    by_length = [pattern for length in range(1, _LONGEST_NUMBER + 1)
+                 if (pattern := _one_length(length, metadata.general_desc, special, mobile))]
+    return re.compile(rf"0(?=[1-9])(?:{'|'.join(by_length) or '(?!)'})")
 
 
-def _one_pattern(length: int, general: object, special: list[object], mobile: object) -> Callable[[str], object]:
-    """A full match for numbers of ``length`` digits: ``general`` matches, none of ``special`` does, ``mobile`` does."""
+@cache
+def _swedish_mobile_lines() -> re.Pattern[str]:
+    return lines.per_line(_swedish_mobile().pattern)
+
+
+_LONGEST_NUMBER = 17  # digits in a national number (ITU-T E.164 allows 15 with the country code)
+
+
+def _one_length(length: int, general: object, special: list[object], mobile: object) -> str | None:
+    """A pattern for national numbers of ``length`` ASCII digits: ``general`` matches, none of ``special`` does,
+    ``mobile`` does; None when no number of that length can be a mobile number. ``$`` ends the number: a line of
+    :func:`valid_mobiles`."""
     matches, excluded, wanted = (_alternatives(descs, length) for descs in ([general], special, [mobile]))
     if matches is None or wanted is None:
-        return lambda national: None
-    unless = rf"(?!(?:{excluded})\Z)" if excluded else ""
-    return re.compile(rf"(?=(?:{matches})\Z){unless}(?:{wanted})").fullmatch
+        return None
+    unless = rf"(?!(?:{excluded})$)" if excluded else ""
+    return rf"(?=[0-9]{{{length}}}$)(?=(?:{matches})$){unless}(?:{wanted})"
 
 
 def _alternatives(descs: list[object], length: int) -> str | None:
@@ -117,6 +148,13 @@ def _dot_atom() -> Callable[[str], object]:
     """email-validator's own pattern for a plain local part (ASCII letters, digits, ``!#$%&'*+-/=?^_`{|}~`` and
     single dots between them)."""
     return _email_validator().rfc_constants.DOT_ATOM_TEXT.match
+
+
+@cache
+def _plain_addresses() -> re.Pattern[str]:
+    """``@domain`` of a line that is a plain address (:func:`valid_emails`)."""
+    atext = f"[{_email_validator().rfc_constants.ATEXT}]"
+    return lines.per_line("@[ -~]*", before=rf"(?=[^@\n]{{1,64}}@){atext}+(?:\.{atext}+)*")
 
 
 @cache

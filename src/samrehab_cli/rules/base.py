@@ -13,12 +13,16 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
+from functools import cached_property
 from itertools import accumulate, chain, compress, repeat
 from operator import attrgetter, not_
 
 from samrehab_cli import personnummer
 from samrehab_cli.findings import Finding, Rule, Severity
 from samrehab_cli.schema import ABSENT, EMPTY, WEEK, Cell, ParsedSheet, Row, Table
+
+
+_NOTHING = frozenset((EMPTY, ABSENT))
 
 
 class Context:
@@ -31,15 +35,18 @@ class Context:
         self.ends = list(accumulate(len(sheet.numbers) for sheet in self.sheets))  # sheet n's rows end at ends[n]
         self.rows = range(self.ends[-1] if self.ends else 0)
         self.weeks = list(chain.from_iterable(repeat(sheet.week, len(sheet.numbers)) for sheet in self.sheets))
-        self._checked: dict[Cell, personnummer.Checked] = {}
+        self._distinct: dict[tuple[str, int], tuple[Sequence[int], set[Cell]]] = {}
 
-    def personnummer(self, rows: Sequence[int]) -> dict[Cell, personnummer.Checked]:
-        """Each distinct personnummer text among ``rows``, checked: once, in one pass over the column."""
-        cells = self.cells["personnummer"]
-        texts = [cell for cell in self._distinct(cells, rows) if isinstance(cell.value, str)]
-        new = [cell for cell in texts if cell not in self._checked]
-        self._checked.update(zip(new, map(personnummer.check, map(attrgetter("value"), new), repeat(self.today))))
-        return {cell: self._checked[cell] for cell in texts}
+    @cached_property
+    def personnummer(self) -> dict[Cell, personnummer.Checked]:
+        """Each distinct personnummer of the workbook that is not plainly valid, checked: once, however many rules
+        ask. The plainly valid ones are left out (:func:`personnummer.plain`): there is nothing to say of them, and
+        their text is their 12 digits."""
+        texts = list(self.distinct("personnummer", self.rows) - _NOTHING)
+        values = list(map(attrgetter("value"), texts))
+        plain = personnummer.plain(values, self.today)
+        return {cell: personnummer.check(value, self.today)
+                for cell, value, ok in zip(texts, values, plain, strict=True) if not ok}
 
     def locate(self, row: int) -> tuple[ParsedSheet, int]:
         """The sheet the row at ``row`` is on, and its position among that sheet's rows."""
@@ -52,24 +59,17 @@ class Context:
 
     def where(self, key: str, rows: Sequence[int], test: Callable[[Cell], object]) -> list[int]:
         """The rows among ``rows`` whose cell of ``key`` passes ``test``; each distinct cell is tested once."""
-        cells = self.cells[key]
-        passed = {cell for cell in self._distinct(cells, rows) if test(cell)}
-        return [row for row in rows if cells[row] in passed] if passed else []
+        return self.rows_with(key, rows, {cell for cell in self.distinct(key, rows) if test(cell)})
 
-    def failing(self, key: str, rows: Sequence[int], valid: Callable[[str], object]) -> list[int]:
-        """The rows whose text in ``key`` is not ``valid``, which is called once for each distinct text and nothing
-        else: the columns of e-mail addresses and mobile numbers hold thousands of distinct values."""
-        cells = self.cells[key]
-        texts = [cell for cell in self._distinct(cells, rows) if isinstance(cell.value, str)]
-        bad = set(compress(texts, map(not_, map(valid, map(attrgetter("value"), texts)))))
-        return [row for row in rows if cells[row] in bad] if bad else []
+    def failing(self, key: str, rows: Sequence[int], valid: Callable[[list[str]], list[bool]]) -> list[int]:
+        """The rows whose text in ``key``, a column of text, is not ``valid``, which judges the column's distinct texts
+        all at once: the columns of e-mail addresses and mobile numbers hold thousands of distinct values."""
+        texts = list(self.distinct(key, rows) - _NOTHING)  # the value of a filled cell of text is its text
+        return self.rows_with(key, rows, set(compress(texts, map(not_, valid(list(map(attrgetter("value"), texts)))))))
 
     def empty(self, key: str, rows: Sequence[int]) -> list[int]:
         """The rows that leave ``key`` empty (not those on a sheet without the column: that is S112 only)."""
-        cells = self.cells[key]
-        if EMPTY not in self._distinct(cells, rows):  # the usual answer, found in C
-            return []
-        return [row for row in rows if cells[row] is EMPTY]
+        return self.rows_with(key, rows, {EMPTY} & self.distinct(key, rows))
 
     def blank(self, key: str, rows: Sequence[int]) -> list[int]:
         """The rows with nothing in ``key``: left empty, or on a sheet without the column."""
@@ -82,8 +82,23 @@ class Context:
         """The rows whose ``key`` holds something that cannot be read as the column's kind."""
         return self.where(key, rows, attrgetter("invalid"))
 
-    def _distinct(self, cells: list[Cell], rows: Sequence[int]) -> set[Cell]:
-        return set(cells) if rows is self.rows else set(map(cells.__getitem__, rows))
+    def distinct(self, key: str, rows: Sequence[int]) -> set[Cell]:
+        """The distinct cells of ``key`` among ``rows``: made once for each column and list of rows (do not change
+        it), as several rules ask about the same column of the same rows."""
+        found = self._distinct.get((key, id(rows)))  # the rows are kept with it, so no other list takes their id
+        if found is None:
+            cells = self.cells[key]
+            found = self._distinct[key, id(rows)] = (
+                rows, set(cells) if rows is self.rows else set(map(cells.__getitem__, rows)))
+        return found[1]
+
+    def rows_with(self, key: str, rows: Sequence[int], wanted: set[Cell]) -> list[int]:
+        """The rows among ``rows`` whose cell of ``key`` is one of ``wanted``, picked in C."""
+        if not wanted:
+            return []
+        cells = self.cells[key]
+        picked = cells if rows is self.rows else map(cells.__getitem__, rows)
+        return list(compress(rows, map(wanted.__contains__, picked)))
 
     def at(self, rule: Rule, row: int, key: str, *, severity: Severity | None = None, **fields: object) -> Finding:
         """A finding at ``key``'s cell of the row at ``row``: the Swedish header as column, the raw text as value."""

@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 
-from samrehab_cli.contact import valid_email, valid_mobile
+from samrehab_cli.contact import valid_emails, valid_mobiles
+from samrehab_cli import personnummer
 from samrehab_cli.findings import Finding
 from samrehab_cli.personnummer import Problem
 from samrehab_cli.rules.base import Context, is_present
@@ -37,10 +38,10 @@ def personnummer_missing(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]
 
 
 def personnummer_invalid(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # V222–V226
-    checks = ctx.personnummer(rows)
+    checks = ctx.personnummer
     remarked = {cell for cell, found in checks.items() if found.problem or found.short or found.coordination}
     cells = ctx.cells["personnummer"]
-    for row in [row for row in rows if cells[row] in remarked] if remarked else ():
+    for row in ctx.rows_with("personnummer", rows, remarked):
         checked = checks[cells[row]]
         if checked.problem is Problem.LENGTH:
             yield ctx.at(RULE["V222"], row, "personnummer")
@@ -68,12 +69,12 @@ def language_invalid(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  #
 
 
 def email_invalid(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # V229
-    for row in ctx.failing("email", rows, valid_email):
+    for row in ctx.failing("email", rows, valid_emails):
         yield ctx.at(RULE["V229"], row, "email")
 
 
 def mobile_invalid(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # V230
-    for row in ctx.failing("mobile", rows, valid_mobile):
+    for row in ctx.failing("mobile", rows, valid_mobiles):
         yield ctx.at(RULE["V230"], row, "mobile")
 
 
@@ -106,10 +107,12 @@ def paper_not_yes(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # V2
 
 
 def contradicts_personnummer(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # V243
-    checks, cells = ctx.personnummer(rows), ctx.cells["personnummer"]
+    cells = ctx.cells["personnummer"]
     for row in sorted({*ctx.filled("birth_date", rows), *ctx.filled("gender", rows)}):
-        checked = checks.get(cells[row])
-        if checked is None or not checked.valid:
+        if not isinstance(text := cells[row].value, str):
+            continue
+        checked = ctx.personnummer.get(cells[row]) or personnummer.check(text, ctx.today)  # or plainly valid
+        if not checked.valid:
             continue
         born, gender = ctx.value("birth_date", row), ctx.value("gender", row)
         if isinstance(born, dt.date) and born != checked.birth_date:

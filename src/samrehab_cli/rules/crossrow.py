@@ -19,8 +19,8 @@ def duplicates(ctx: Context) -> Iterator[Finding]:  # K301–K303
         column = ctx.cells[key]
         values = list(map(attrgetter("value"), column))
         if key == "personnummer":  # given with 10 and with 12 digits, it is the same person: its 12 digits
-            digits = {cell: found.digits for cell, found in ctx.personnummer(ctx.rows).items() if found.digits}
-            values = list(map(digits.get, column, values))
+            digits = {cell: found.digits for cell, found in ctx.personnummer.items() if found.digits}
+            values = list(map(digits.get, column, values))  # a plainly valid number's text is its digits
         distinct = set(values)
         if len(distinct) - (None in distinct) == len(values) - values.count(None):
             continue  # the usual case, found in C
