@@ -36,8 +36,9 @@ def group_filled(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # V21
 
 
 def unusual_age(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # V214
+    births, meetings = ctx.cells["birth_date"], ctx.cells["meeting_date"]
     for row in ctx.filled("birth_date", rows):
-        born, meeting = ctx.value("birth_date", row), ctx.value("meeting_date", row)
+        born, meeting = births[row].value, meetings[row].value
         if isinstance(born, dt.date) and isinstance(meeting, dt.date):
             age = years_between(born, meeting)
             if not YOUNGEST <= age <= OLDEST:
