@@ -1,7 +1,9 @@
 """Swedish personnummer and samordningsnummer (SPEC §2.4): normalise to 12 digits and say what is wrong.
 
 ``check(text, today)`` is pure: today's date is passed in. Each reason for refusal is its own :class:`Problem`,
-so the rules can give each its own code (V222, V224, V225) and a message that says how to fix it.
+so the rules can give each its own code (V222, V224, V225) and a message that says how to fix it. ``plain(texts,
+today)`` picks out, all at once, the numbers that ``check`` would find valid with nothing to remark: most of a
+workbook's, so that only the rest are checked one by one.
 """
 
 from __future__ import annotations
