@@ -82,9 +82,10 @@ class Rule:
     def finding(self, file: str, *, sheet: str | None = None, cell: str | None = None, row: int | None = None,
                 column: str | None = None, value: object = None, severity: Severity | None = None,
                 **fields: object) -> Finding:
+        """A finding of this rule; its message is filled in from ``fields``, and ``{header}`` names ``column``."""
         return Finding(
-            code=self.code, severity=severity or self.severity, message=self.message.format(**fields), file=file,
-            sheet=sheet, cell=cell, row=row, column=column, value=None if value is None else str(value),
+            code=self.code, severity=severity or self.severity, message=self.message.format(header=column, **fields),
+            file=file, sheet=sheet, cell=cell, row=row, column=column, value=None if value is None else str(value),
         )
 
     def at(self, file: str, row: Row, key: str, column: str, *, show_value: bool = True,

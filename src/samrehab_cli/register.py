@@ -196,7 +196,7 @@ def check_row(source: SourceRow, today: dt.date, *, duplicated: bool = False) ->
 
     def add(code: str, key: str, severity: Severity | None = None, **fields: object) -> None:
         header = PARTICIPANTS[key].header
-        found.append(RULES[code].at(file, row, key, header, severity=severity, header=header, **fields))
+        found.append(RULES[code].at(file, row, key, header, severity=severity, **fields))
 
     if row["participant_id"].empty:
         add("D401", "participant_id", problem="saknas")
@@ -280,7 +280,7 @@ def check_ors(rows: Sequence[SourceRow], participants: pd.DataFrame, known: set[
         def add(code: str, key: str, **fields: object) -> None:
             header = ORS[key].header  # never an SRS score in any output:
             found.append(RULES[code].at(file, row, key, header, show_value=key != "srs",  # noqa: B023
-                                        header=header, **fields))
+                                        **fields))
 
         pid, day = row.value("participant_id"), row.value("date")
         if row["ors"].empty and row["srs"].empty:

@@ -15,7 +15,7 @@ from samrehab_cli.findings import Finding
 from samrehab_cli.personnummer import Problem
 from samrehab_cli.rules.base import Context, is_present
 from samrehab_cli.rules.catalog import RULE
-from samrehab_cli.schema import GROUPS, PAPER_SURVEYS, WEEK, YES, Cell
+from samrehab_cli.schema import GROUPS, PAPER_SURVEYS, YES, Cell
 
 _DATE_PROBLEMS = {
     Problem.NO_DATE: "datumdelen är inget riktigt datum",
@@ -97,13 +97,13 @@ def not_one_group(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # V2
 def group_not_yes_no(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # V241
     for key in GROUPS:
         for row in ctx.invalid(key, rows):
-            yield ctx.at(RULE["V241"], row, key, header=WEEK[key].header)
+            yield ctx.at(RULE["V241"], row, key)
 
 
 def paper_not_yes(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # V242
     for key in PAPER_SURVEYS:
         for row in ctx.invalid(key, rows):
-            yield ctx.at(RULE["V242"], row, key, header=WEEK[key].header)
+            yield ctx.at(RULE["V242"], row, key)
 
 
 def contradicts_personnummer(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # V243
@@ -116,9 +116,9 @@ def contradicts_personnummer(ctx: Context, rows: Sequence[int]) -> Iterator[Find
             continue
         born, gender = ctx.value("birth_date", row), ctx.value("gender", row)
         if isinstance(born, dt.date) and born != checked.birth_date:
-            yield ctx.at(RULE["V243"], row, "birth_date", header=WEEK["birth_date"].header)
+            yield ctx.at(RULE["V243"], row, "birth_date")
         if gender in ("Kvinna", "Man") and gender != checked.gender:
-            yield ctx.at(RULE["V243"], row, "gender", header=WEEK["gender"].header)
+            yield ctx.at(RULE["V243"], row, "gender")
 
 
 CHECKS = (envelope_invalid, personnummer_missing, personnummer_invalid, name_missing, language_invalid,

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from samrehab_cli.findings import Finding
 from samrehab_cli.rules.base import Context, is_present
 from samrehab_cli.rules.catalog import RULE
-from samrehab_cli.schema import GROUPS, IDENTIFYING, WEEK
+from samrehab_cli.schema import GROUPS, IDENTIFYING
 
 YOUNGEST, OLDEST = 16, 70
 
@@ -26,13 +26,13 @@ def gender_missing(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # V
 def identifying_data(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # V212
     for key in IDENTIFYING:
         for row in ctx.filled(key, rows):
-            yield ctx.at(RULE["V212"], row, key, header=WEEK[key].header)
+            yield ctx.at(RULE["V212"], row, key)
 
 
 def group_filled(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # V213
     for key in GROUPS:
         for row in ctx.filled(key, rows):
-            yield ctx.at(RULE["V213"], row, key, header=WEEK[key].header)
+            yield ctx.at(RULE["V213"], row, key)
 
 
 def unusual_age(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # V214

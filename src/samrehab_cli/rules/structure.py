@@ -32,13 +32,13 @@ def no_week_sheet(file: str, weeks: Sequence[Week], wanted: Week | None = None) 
 
 def missing_headers(file: str, sheet: ParsedSheet) -> Iterator[Finding]:  # S112
     for column in sheet.missing:
-        yield RULE["S112"].finding(file, sheet=sheet.name, row=1, column=column.header, header=column.header)
+        yield RULE["S112"].finding(file, sheet=sheet.name, row=1, column=column.header)
 
 
 def unknown_headers(file: str, sheet: ParsedSheet) -> Iterator[Finding]:  # S113
     for index, header in sheet.unknown:
         yield RULE["S113"].finding(file, sheet=sheet.name, cell=f"{column_letter(index)}1", row=1, column=header,
-                                   value=header, header=header)
+                                   value=header)
 
 
 def duplicate_headers(file: str, sheet: ParsedSheet) -> Iterator[Finding]:  # S114
@@ -46,7 +46,7 @@ def duplicate_headers(file: str, sheet: ParsedSheet) -> Iterator[Finding]:  # S1
         first = column_letter(indexes[0])
         for index in indexes[1:]:
             yield RULE["S114"].finding(file, sheet=sheet.name, cell=f"{column_letter(index)}1", row=1,
-                                       column=column.header, value=column.header, header=column.header, first=first)
+                                       column=column.header, value=column.header, first=first)
 
 
 HEADER_CHECKS = (missing_headers, unknown_headers, duplicate_headers)

@@ -20,7 +20,7 @@ def meeting_date_missing(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]
 def not_a_date(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # V202
     for key in DATE_KEYS:
         for row in ctx.invalid(key, rows):
-            yield ctx.at(RULE["V202"], row, key, header=WEEK[key].header)
+            yield ctx.at(RULE["V202"], row, key)
 
 
 def meeting_outside_week(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # V203
@@ -36,7 +36,7 @@ def date_in_future(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # V
     for key in DATE_KEYS:
         for row in ctx.where(key, rows, lambda cell: cell.value is not None
                              and cell.value > ctx.today):  # type: ignore[operator]
-            yield ctx.at(RULE["V204"], row, key, header=WEEK[key].header, today=ctx.today)
+            yield ctx.at(RULE["V204"], row, key, today=ctx.today)
 
 
 def consent_missing(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # V205
