@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from samrehab_cli import crypto, register, schema, workbooks
+from samrehab_cli import crypto, register, sheets, workbooks
 from samrehab_cli.schema import ORS, PARTICIPANTS, SheetSchema
 
 TODAY = dt.date(2021, 6, 30)
@@ -29,7 +29,7 @@ def table(sheet_schema: SheetSchema, rows: Iterable[Mapping[str, object]]) -> li
 
 def source_rows(rows: Iterable[Mapping[str, object]], sheet_schema: SheetSchema = PARTICIPANTS,
                 sheet: str = "Deltagare", file: str = "register.xlsx") -> list[register.SourceRow]:
-    parsed = schema.parse_sheet(sheet_schema, sheet, table(sheet_schema, rows), skip_empty=())
+    parsed = sheets.parse_sheet(sheet_schema, sheet, table(sheet_schema, rows), skip_empty=())
     return [register.SourceRow(file, row) for row in parsed.rows]
 
 

@@ -11,11 +11,12 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from samrehab_cli import rules, schema
+from samrehab_cli import rules, schema, sheets
 from samrehab_cli.dates import parse_week
 from samrehab_cli.findings import Finding
 from samrehab_cli.personnummer import luhn
-from samrehab_cli.schema import WEEK, parse_sheets
+from samrehab_cli.schema import WEEK
+from samrehab_cli.sheets import parse_sheets
 
 TODAY = dt.date(2020, 12, 31)
 WEEK_39 = "2020-v39"
@@ -206,4 +207,4 @@ def expected_place(this: Case, placed: Layout, index: int = 0) -> tuple[str, str
     """(tab, cell) where the case's finding must be."""
     row, key = this.at
     week, number = placed.places[index][row]
-    return week, f"{schema.column_letter(list(WEEK.headers).index(WEEK[key].header))}{number}"
+    return week, f"{sheets.column_letter(list(WEEK.headers).index(WEEK[key].header))}{number}"

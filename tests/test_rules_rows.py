@@ -90,7 +90,7 @@ def test_missing_columns_do_not_make_every_row_a_finding() -> None:
     from rule_cases import table
 
     from samrehab_cli import rules
-    from samrehab_cli.schema import parse_sheets
+    from samrehab_cli.sheets import parse_sheets
 
     headers = [h for h in WEEK.headers if h not in ("Namn", "Datum informationsmöte", "E-post", "Mobilnummer")]
     sheets = parse_sheets(WEEK, [("2020-v39", table([{**YES, "serial": "202039-01", "envelope": 1,
@@ -100,7 +100,7 @@ def test_missing_columns_do_not_make_every_row_a_finding() -> None:
 
 
 def test_values_typed_alike_are_read_alike_but_types_are_kept_apart() -> None:
-    from samrehab_cli.schema import parse_sheet
+    from samrehab_cli.sheets import parse_sheet
 
     rows = [WEEK.headers, *[[f"202039-0{n}", "2020-09-21", "Ja", None, None, None, envelope] for n, envelope in
                             enumerate([1, True, 1.0, "1", [1]], start=1)]]

@@ -14,7 +14,8 @@ from rule_cases import TODAY, table, yes
 from samrehab_cli import crypto, rules, template, workbooks
 from samrehab_cli.dates import parse_week
 from samrehab_cli.findings import Finding
-from samrehab_cli.schema import WEEK, parse_sheets
+from samrehab_cli.schema import WEEK
+from samrehab_cli.sheets import parse_sheets
 from samrehab_cli.validate import check_workbook, validate_file, validate_files
 
 ROW = {**yes(), "envelope": 1, "personnummer": "199102051233"}

@@ -1,4 +1,4 @@
-"""Reading sheets column by column (schema.parse_sheets): what a row is, where its cells are, what they mean."""
+"""Reading sheets column by column (sheets.parse_sheets): what a row is, where its cells are, what they mean."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from samrehab_cli.schema import (ABSENT, EMPTY, ORS, PARTICIPANTS, WEEK, parse_sheet, parse_sheets, read_cell,
-                                 read_column)
+from samrehab_cli.schema import ORS, PARTICIPANTS, WEEK
+from samrehab_cli.sheets import ABSENT, EMPTY, parse_sheet, parse_sheets, read_cell, read_column
 
 HEADERS = ["Löpnummer", "Datum informationsmöte", "Samtycke", "Namn", "Kommentar"]
 

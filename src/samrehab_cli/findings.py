@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict
 
 if TYPE_CHECKING:
-    from samrehab_cli.schema import Row
+    from samrehab_cli.sheets import Row
 
 Severity = Literal["fel", "varning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("fel", "varning", "info")

@@ -17,10 +17,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from samrehab_cli import errors, schema
+from samrehab_cli import errors, sheets
 from samrehab_cli.dates import add_months
 from samrehab_cli.findings import Finding, Rule, Severity
-from samrehab_cli.schema import ORS, ORS_SHEET, PARTICIPANTS, Row
+from samrehab_cli.schema import ORS, ORS_SHEET, PARTICIPANTS
+from samrehab_cli.sheets import Row
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -153,7 +154,7 @@ def read_rows(paths: Sequence[Path], passwords: crypto.Passwords,
             sheet_schema = ORS if is_ors else PARTICIPANTS
             if not (_has_headers(rows) if is_ors else _looks_like_register(rows)):
                 continue
-            parsed = schema.parse_sheet(sheet_schema, name, rows, skip_empty=())
+            parsed = sheets.parse_sheet(sheet_schema, name, rows, skip_empty=())
             if parsed.missing:
                 missing = [c.header for c in parsed.missing]
                 raise MissingColumns(sheet=name, path=path, headers=("kolumnerna " if len(missing) > 1 else
@@ -176,7 +177,7 @@ def _looks_like_register(rows: Sequence[Sequence[object]]) -> bool:
     """Row 1 holds ``Deltagar-ID`` and at least one other participant header."""
     if not rows:
         return False
-    keys = {c.key for raw in rows[0] if raw is not None and (c := PARTICIPANTS.by_header(schema.as_text(raw)))}
+    keys = {c.key for raw in rows[0] if raw is not None and (c := PARTICIPANTS.by_header(sheets.as_text(raw)))}
     return "participant_id" in keys and len(keys) > 1
 
 
@@ -307,7 +308,7 @@ def check_ors(rows: Sequence[SourceRow], participants: pd.DataFrame, known: set[
     return found
 
 
-def _score_problem(cell: schema.Cell) -> str | None:
+def _score_problem(cell: sheets.Cell) -> str | None:
     if cell.empty:
         return None
     value = cell.value

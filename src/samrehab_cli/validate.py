@@ -17,7 +17,8 @@ from samrehab_cli import crypto, errors, rules, workbooks
 from samrehab_cli.dates import Week, week_from_sheet_name
 from samrehab_cli.findings import Finding, Report
 from samrehab_cli.rules import RULE, structure
-from samrehab_cli.schema import WEEK, parse_sheets
+from samrehab_cli.schema import WEEK
+from samrehab_cli.sheets import parse_sheets
 
 _NOT_OPENED = (errors.PasswordNeeded, errors.WrongPassword, errors.NoPassword)
 _CELL = re.compile(r"^([A-Z]+)(\d+)$")

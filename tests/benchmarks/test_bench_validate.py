@@ -14,7 +14,8 @@ import random
 from pathlib import Path
 
 from samrehab_cli import contact, crypto, personnummer, workbooks
-from samrehab_cli.schema import WEEK, parse_sheets
+from samrehab_cli.schema import WEEK
+from samrehab_cli.sheets import parse_sheets
 from samrehab_cli.validate import validate_file
 from tests.benchmarks.timing import paired, show
 from tests.conftest import PASSWORD, make_workbook
@@ -76,7 +77,7 @@ def _compare(path: Path, label: str, today: dt.date) -> None:
         validate_file(path, passwords, today)
 
     show(f"validate, {label}", paired(validate, read), "dekryptera + läs rader", "mål ≤ 1,3")
-    show(f"validate, {label}", paired(validate, read_typed), "dekryptera + läs typade rader (schema.parse_sheets)")
+    show(f"validate, {label}", paired(validate, read_typed), "dekryptera + läs typade rader (sheets.parse_sheets)")
 
 
 def test_validate_shared_year_workbook(year_workbook: Path) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from samrehab_cli import crypto, schema, workbooks
+from samrehab_cli import crypto, sheets, workbooks
 from tests.conftest import PASSWORD, make_workbook
 
 SYSTEM_PYTHON = "/usr/bin/python3"
@@ -98,4 +98,4 @@ def test_a_template_filled_in_libreoffice_validates_clean(roundtrip: dict) -> No
     assert [f.code for f in findings] == ["S103"]  # saved unencrypted (LibreOffice's UNO export cannot encrypt)
     rows = workbooks.read(path.read_bytes(), path).rows("2020-v39")
     assert rows[1][:4] == ["202039-01", dt.date(2020, 9, 21), "ja", dt.date(2020, 9, 24)]
-    assert schema.as_text(rows[1][7]) == "199102051233" and rows[2][4] == dt.date(1980, 5, 1)
+    assert sheets.as_text(rows[1][7]) == "199102051233" and rows[2][4] == dt.date(1980, 5, 1)

@@ -19,7 +19,8 @@ from operator import attrgetter, not_
 
 from samrehab_cli import personnummer
 from samrehab_cli.findings import Finding, Rule, Severity
-from samrehab_cli.schema import ABSENT, EMPTY, WEEK, Cell, ParsedSheet, Row, Table
+from samrehab_cli.schema import WEEK
+from samrehab_cli.sheets import ABSENT, EMPTY, Cell, ParsedSheet, Row, Table
 
 
 _NOTHING = frozenset((EMPTY, ABSENT))

@@ -15,7 +15,8 @@ from samrehab_cli.findings import Finding
 from samrehab_cli.personnummer import Problem
 from samrehab_cli.rules.base import Context, is_present
 from samrehab_cli.rules.catalog import RULE
-from samrehab_cli.schema import GROUPS, PAPER_SURVEYS, YES, Cell
+from samrehab_cli.schema import GROUPS, PAPER_SURVEYS, YES
+from samrehab_cli.sheets import Cell
 
 _DATE_PROBLEMS = {
     Problem.NO_DATE: "datumdelen är inget riktigt datum",

@@ -11,7 +11,8 @@ from collections.abc import Collection, Iterator, Sequence
 from samrehab_cli.dates import Week, week_from_sheet_name
 from samrehab_cli.findings import Finding
 from samrehab_cli.rules.catalog import RULE
-from samrehab_cli.schema import INSTRUCTIONS_SHEET, LISTS_SHEET, ParsedSheet, column_letter
+from samrehab_cli.schema import INSTRUCTIONS_SHEET, LISTS_SHEET
+from samrehab_cli.sheets import ParsedSheet, column_letter
 
 
 def unknown_sheets(file: str, names: Sequence[str], hidden: Collection[str]) -> Iterator[Finding]:  # S111

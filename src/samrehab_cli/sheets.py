@@ -1,0 +1,390 @@
+"""Reading sheets as a person typed them: cells typed by their column's kind, sheets parsed column by column.
+
+What the columns are is :mod:`samrehab_cli.schema`; this module is the machinery that reads raw values into
+:class:`Cell` and finds the columns of a sheet by header text. ``ja`` and `` JA `` mean ``Ja``, a date may be a real
+Excel date or ISO text, a personnummer stored as a number is read as its digits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import cached_property, partial
+from itertools import chain, compress, repeat, zip_longest
+from operator import attrgetter, is_not, itemgetter
+
+from samrehab_cli.dates import Week, week_from_sheet_name
+from samrehab_cli.schema import Column, Kind, SheetSchema
+
+
+class Cell(tuple):  # type: ignore[type-arg]
+    """One cell: ``raw`` as the workbook holds it (None when empty), ``value`` typed (None when empty or unreadable).
+
+    A cell is shared by every row that holds the same value and never changes. It is a pair so that a column of
+    text is made in C (:func:`read_column`); two cells are equal only when they are the same object, so a set of
+    cells is cheap and EMPTY is not ABSENT.
+    """
+
+    __slots__ = ()
+    __eq__, __ne__, __hash__ = object.__eq__, object.__ne__, object.__hash__
+    raw = property(itemgetter(0))
+    value = property(itemgetter(1))
+
+    def __new__(cls, raw: object, value: object) -> Cell:
+        return tuple.__new__(cls, (raw, value))
+
+    def __repr__(self) -> str:
+        return f"Cell(raw={self.raw!r}, value={self.value!r})"
+
+    @property
+    def empty(self) -> bool:
+        return self.raw is None
+
+    @property
+    def invalid(self) -> bool:
+        return self.raw is not None and self.value is None
+
+    @property
+    def text(self) -> str:
+        """The raw value as text, for messages and findings."""
+        return "" if self.raw is None else as_text(self.raw)
+
+
+EMPTY = Cell(None, None)  # a blank cell
+ABSENT = Cell(None, None)  # the cell of a column the sheet does not have: empty too, but never "left empty"
+
+
+def as_text(raw: object) -> str:
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    if isinstance(raw, dt.datetime):
+        return raw.date().isoformat() if raw.time() == dt.time() else raw.isoformat(sep=" ")
+    if isinstance(raw, dt.date):
+        return raw.isoformat()
+    return str(raw).strip()
+
+
+def read_date(raw: object) -> dt.date | None:
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    if isinstance(raw, str):
+        text = raw.strip()
+        for parse in (dt.date.fromisoformat, lambda t: dt.datetime.fromisoformat(t).date()):
+            try:
+                return parse(text)
+            except ValueError:
+                continue
+    return None
+
+
+_INTEGER_TEXT = re.compile(r"^[+-]?\d+$")
+
+
+def read_integer(raw: object) -> int | None:
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, float) and raw.is_integer():
+        return int(raw)
+    if isinstance(raw, str) and _INTEGER_TEXT.match(raw.strip()):
+        return int(raw.strip())
+    return None
+
+
+def read_number(raw: object) -> Decimal | None:
+    """A decimal number, exactly as typed: 5.6 stays 5.6 (never a binary float); ``5,6`` is read too."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int | float):
+        text = repr(float(raw)) if isinstance(raw, float) else str(raw)
+    elif isinstance(raw, str):
+        text = raw.strip().replace(",", ".").replace("\u2212", "-")
+    else:
+        return None
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+_READERS: dict[Kind, Callable[[object], object]] = {
+    Kind.DATE: read_date, Kind.INTEGER: read_integer, Kind.NUMBER: read_number,
+}  # a choice is its allowed value (:func:`reader`); every other kind (text, personnummer, e-post …) is its text
+_TEXT_KINDS = frozenset(kind for kind in Kind if kind not in _READERS and kind is not Kind.CHOICE)
+
+
+def reader(column: Column) -> Callable[[object], object]:
+    """A raw value that is there, read as ``column``'s kind (None when it cannot be); text is stripped."""
+    if column.kind is Kind.CHOICE:
+        return lambda raw: column.canonical(as_text(raw))
+    return _READERS.get(column.kind, as_text)
+
+
+def read_cell(column: Column, raw: object) -> Cell:
+    """One raw value read as typed: None and text of spaces only are EMPTY."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return EMPTY
+    return Cell(raw, reader(column)(raw))
+
+
+_EQUAL_ACROSS_TYPES = {bool, int, float, Decimal}  # True == 1 == 1.0: such values cannot share one memo
+_new_cell = partial(tuple.__new__, Cell)
+
+
+def read_column(column: Column, raws: Sequence[object]) -> tuple[list[Cell], bool]:
+    """Each raw value of one column read as :func:`read_cell` reads it, and whether a value that is there was read
+    as empty (text of spaces only).
+
+    Each distinct value is read once, and the cells are made in C: a year's workbook holds thousands of distinct
+    names, addresses, personnummer and kuvertnummer.
+    """
+    if raws.count(None) == len(raws):  # counted in C: columns left empty (Kommentar, Pappersenkät …) are common
+        return [EMPTY] * len(raws), False
+    try:
+        distinct = set(raws)
+        types = set(map(type, distinct))
+    except TypeError:  # an unhashable value: never from a workbook, but a caller may pass one
+        distinct, types = None, set()
+    if distinct is None or (_EQUAL_ACROSS_TYPES & types and len(_EQUAL_ACROSS_TYPES & set(map(type, raws))) > 1):
+        cells = [read_cell(column, raw) for raw in raws]
+        return cells, any(cell is EMPTY and raw is not None for raw, cell in zip(raws, cells))
+    distinct.discard(None)
+    there = list(distinct)
+    kinds = types - {type(None)}
+    if column.kind in _TEXT_KINDS and kinds <= {str}:
+        values = list(map(str.strip, there))  # type: ignore[arg-type]
+        blank = [raw for raw, value in zip(there, values) if not value] if "" in values else []
+    elif column.kind is Kind.DATE and kinds <= {dt.date}:  # Excel dates, as calamine gives them
+        values, blank = there, []
+    elif column.kind is Kind.DATE and kinds <= {dt.datetime}:  # … or with a time of day: read in C
+        values, blank = list(map(dt.datetime.date, there)), []  # type: ignore[arg-type]
+    elif column.kind is Kind.INTEGER and kinds <= {float} and all(map(float.is_integer, there)):  # type: ignore[arg-type]
+        values, blank = list(map(int, there)), []  # type: ignore[call-overload]
+    else:
+        values = list(map(reader(column), there))
+        blank = [raw for raw in there if isinstance(raw, str) and not raw.strip()]
+    known = dict(zip(there, map(_new_cell, zip(there, values))))
+    known.update(dict.fromkeys(blank, EMPTY))
+    known[None] = EMPTY
+    return list(map(known.__getitem__, raws)), bool(blank)
+
+
+# --- sheets -----------------------------------------------------------------------------------------------------
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+@dataclass(eq=False)
+class ParsedSheet:
+    """A sheet read column by column: for each schema column, its cell in each non-empty data row."""
+
+    name: str
+    schema: SheetSchema
+    columns: dict[str, int]  # column key → 0-based index of the first column with that header
+    missing: list[Column]  # required headers not found (S112)
+    unknown: list[tuple[int, str]]  # (index, header) of headers not in the schema (S113)
+    duplicates: list[tuple[Column, list[int]]]  # the same header twice (S114)
+    numbers: list[int]  # the Excel row number (1-based) of each non-empty data row
+    table: dict[str, list[Cell]] = field(repr=False)  # the columns of the sheets read with this one (parse_sheets)
+    start: int = 0  # where this sheet's rows begin in them
+
+    @cached_property
+    def cells(self) -> dict[str, list[Cell]]:
+        """Every schema key → its cell in each non-empty row (EMPTY, or ABSENT where the sheet has no such column).
+
+        Cut from the table's columns when first asked for: validate reads the table, and only a finding's row here.
+        """
+        end = self.start + len(self.numbers)
+        return {key: cells[self.start:end] for key, cells in self.table.items()}
+
+    @cached_property
+    def week(self) -> Week | None:
+        return week_from_sheet_name(self.name)
+
+    @property
+    def rows(self) -> list[Row]:
+        """The rows as views (made anew: kept on the sheet, they would make a cycle only the collector frees)."""
+        return [Row(self, index) for index in range(len(self.numbers))]
+
+    def ref(self, key: str, index: int) -> str | None:
+        """``H7``: the cell of ``key`` in the row at ``index``, or None when the sheet lacks the column."""
+        column = self.columns.get(key)
+        return None if column is None else f"{column_letter(column)}{self.numbers[index]}"
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Row:
+    """One non-empty data row of a parsed sheet, as a view of its cells."""
+
+    sheet: ParsedSheet
+    index: int  # position among the sheet's non-empty rows
+
+    @property
+    def number(self) -> int:
+        """The Excel row number, 1-based."""
+        return self.sheet.numbers[self.index]
+
+    def __getitem__(self, key: str) -> Cell:
+        return self.sheet.cells[key][self.index]
+
+    def value(self, key: str) -> object:
+        return self.sheet.cells[key][self.index].value
+
+    def ref(self, key: str) -> str | None:
+        return self.sheet.ref(key, self.index)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Where a sheet's header row puts the schema's columns."""
+
+    columns: dict[str, int]
+    missing: list[Column]
+    unknown: list[tuple[int, str]]
+    duplicates: list[tuple[Column, list[int]]]
+
+
+def _layout(schema: SheetSchema, header_row: Sequence[object]) -> _Layout:
+    positions: dict[str, list[int]] = {}
+    unknown: list[tuple[int, str]] = []
+    for index, raw in enumerate(header_row):
+        if raw is None or not as_text(raw):
+            continue
+        column = schema.by_header(as_text(raw))
+        if column is None:
+            unknown.append((index, as_text(raw)))
+        else:
+            positions.setdefault(column.key, []).append(index)
+    return _Layout({key: found[0] for key, found in positions.items()},
+                   [c for c in schema.columns if c.required and c.key not in positions],
+                   unknown, [(schema[key], found) for key, found in positions.items() if len(found) > 1])
+
+
+def parse_sheet(schema: SheetSchema, name: str, rows: Sequence[Sequence[object]],
+                skip_empty: Iterable[str] = ("serial",)) -> ParsedSheet:
+    """Find the columns by header text in row 1, then read every non-empty data row, column by column.
+
+    A row is empty when every column other than those in ``skip_empty`` is empty (a pre-filled löpnummer alone
+    does not make a row).
+    """
+    return parse_sheets(schema, [(name, rows)], skip_empty).sheets[0]
+
+
+@dataclass(eq=False)
+class Table:
+    """Sheets of one schema read together: each sheet, and each column's cells over all of them, sheet after sheet."""
+
+    sheets: list[ParsedSheet]
+    cells: dict[str, list[Cell]]  # every schema key → its cell in each non-empty row of every sheet
+
+
+def parse_sheets(schema: SheetSchema, sheets: Sequence[tuple[str, Sequence[Sequence[object]]]],
+                 skip_empty: Iterable[str] = ("serial",)) -> Table:
+    """:func:`parse_sheet` for several sheets at once, which costs far less than sheet by sheet when they are many
+    and small (a year's 53 week tabs): the rows of all sheets with one header row are transposed together, and each
+    column is read once for all of them."""
+    ignore = set(skip_empty)
+    layouts: dict[tuple[object, ...], _Layout] = {}
+    layout_of: list[_Layout] = []
+    numbers_of: list[list[int]] = []
+    data_of: list[list[Sequence[object]]] = []
+    for _, rows in sheets:
+        header = tuple(rows[0]) if rows else ()
+        try:
+            layout = layouts.get(header) or layouts.setdefault(header, _layout(schema, header))
+        except TypeError:  # an unhashable header value: never from a workbook
+            layout = _layout(schema, header)
+        numbers, data = _data_rows(rows, [i for key, i in layout.columns.items() if key not in ignore])
+        layout_of.append(layout)
+        numbers_of.append(numbers)
+        data_of.append(data)
+    groups: dict[int, list[int]] = {}  # the sheets of each layout: usually one layout for all
+    for position, layout in enumerate(layout_of):
+        groups.setdefault(id(layout), []).append(position)
+    read = {key: _read_rows(schema, layout_of[positions[0]], [data_of[p] for p in positions], ignore)
+            for key, positions in groups.items()}
+    if len(groups) == 1:
+        whole, spaces = next(iter(read.values()))
+    else:  # each sheet's rows from its layout's columns, in the order of the sheets
+        offsets = {key: 0 for key in groups}
+        slices = []
+        for layout, numbers in zip(layout_of, numbers_of):
+            start = offsets[id(layout)]
+            offsets[id(layout)] = start + len(numbers)
+            slices.append((read[id(layout)][0], start, start + len(numbers)))
+        whole = {column.key: list(chain.from_iterable(found[column.key][start:end] for found, start, end in slices))
+                 for column in schema.columns}
+        spaces = any(blank for _, blank in read.values())
+    numbers = list(chain.from_iterable(numbers_of))
+    counts = [len(found) for found in numbers_of]
+    if spaces:  # drop the rows whose values are only spaces
+        raws = (map(attrgetter("raw"), cells) for key, cells in whole.items() if key not in ignore)
+        filled = set(chain.from_iterable(compress(range(len(numbers)), map(is_not, found, repeat(None)))
+                                         for found in raws))
+        if len(filled) < len(numbers):
+            kept = sorted(filled)
+            owner = list(chain.from_iterable(repeat(p, count) for p, count in enumerate(counts)))
+            counts = [0] * len(counts)
+            for i in kept:
+                counts[owner[i]] += 1
+            numbers = [numbers[i] for i in kept]
+            whole = {key: [cells[i] for i in kept] for key, cells in whole.items()}
+    parsed, start = [], 0
+    for (name, _), layout, count in zip(sheets, layout_of, counts):
+        end = start + count
+        parsed.append(ParsedSheet(name, schema, layout.columns, layout.missing, layout.unknown, layout.duplicates,
+                                  numbers[start:end], whole, start))
+        start = end
+    return Table(parsed, whole)
+
+
+def _read_rows(schema: SheetSchema, layout: _Layout, data: list[list[Sequence[object]]],
+               ignore: set[str]) -> tuple[dict[str, list[Cell]], bool]:
+    """The data rows of sheets with one layout, each column read for all of them, and whether a cell outside
+    ``ignore`` holds only spaces."""
+    total = sum(map(len, data))
+    by_column = list(zip_longest(*chain.from_iterable(data)))  # transposed in C, short rows padded
+    columns: dict[str, list[Cell]] = {}
+    spaces = False
+    for column in schema.columns:
+        index = layout.columns.get(column.key)
+        if index is None or index >= len(by_column):  # no such column, or no data row reaches it
+            columns[column.key] = [ABSENT if index is None else EMPTY] * total
+        else:
+            columns[column.key], blank = read_column(column, by_column[index])
+            spaces = spaces or (blank and column.key not in ignore)
+    return columns, spaces
+
+
+def _data_rows(rows: Sequence[Sequence[object]], read_at: list[int]) -> tuple[list[int], list[Sequence[object]]]:
+    """The Excel row numbers and values of the data rows with a value in a column at ``read_at``.
+
+    Most rows of a template hold a löpnummer only (not in ``read_at``): each row's cells at ``read_at`` are picked
+    and counted in C.
+    """
+    body = rows[1:]
+    if not read_at or not body:
+        return [], []
+    width = max(read_at) + 1
+    pick = itemgetter(*read_at, read_at[0])  # a tuple even for one index; a repeated cell does not change "all None"
+    if min(map(len, body)) >= width:
+        nones = map(tuple.count, map(pick, body), repeat(None))
+        numbers = [number for number, none in enumerate(nones, start=2) if none <= len(read_at)]
+    else:
+        numbers = [number for number, values in enumerate(body, start=2)
+                   if any(i < len(values) and values[i] is not None for i in read_at)]
+    return numbers, [body[number - 2] for number in numbers]
+
