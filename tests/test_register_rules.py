@@ -8,6 +8,9 @@ import pytest
 
 from register_files import TODAY, make_register, person, source_rows
 from samrehab_cli import register
+from samrehab_cli.catalog import RULES
+
+PARTICIPANT_RULES = {rule.code: rule for rule in RULES if rule.code.startswith("D")}
 
 D = dt.date
 
@@ -72,10 +75,10 @@ def test_valid_row_has_no_findings() -> None:
 
 
 def test_every_code_is_in_the_catalog_and_tested() -> None:
-    assert sorted(register.RULES) == [f"D{n}" for n in (*range(401, 411), *range(420, 425))]
-    participant_codes = {code for code in register.RULES if code < "D420"}
+    assert sorted(PARTICIPANT_RULES) == [f"D{n}" for n in (*range(401, 411), *range(420, 425))]
+    participant_codes = {code for code in PARTICIPANT_RULES if code < "D420"}
     assert {code for code, _, _ in TRIGGERS} == participant_codes == {code for code, _ in NEAR_MISSES}
-    for rule in register.RULES.values():
+    for rule in PARTICIPANT_RULES.values():
         assert rule.severity in ("fel", "varning") and rule.title and rule.message
 
 

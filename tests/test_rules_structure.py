@@ -11,7 +11,7 @@ import pytest
 from conftest import OFFICE, OLD_PASSWORD, PASSWORD, make_workbook
 from rule_cases import TODAY, table, yes
 
-from samrehab_cli import crypto, rules, template, workbooks
+from samrehab_cli import catalog, crypto, rules, template, workbooks
 from samrehab_cli.dates import parse_week
 from samrehab_cli.findings import Finding
 from samrehab_cli.schema import WEEK
@@ -167,7 +167,7 @@ def test_s114_near_miss_similar_header() -> None:
 
 def test_every_structure_code_is_tested_here() -> None:
     source = Path(__file__).read_text(encoding="utf-8")
-    assert all(f"test_{rule.code.lower()}_" in source for rule in rules.RULES if rule.code.startswith("S"))
+    assert all(f"test_{rule.code.lower()}_" in source for rule in catalog.RULES if rule.code.startswith("S"))
 
 
 def test_findings_come_in_sheet_row_column_order(tmp_path: Path) -> None:

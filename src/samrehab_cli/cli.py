@@ -399,10 +399,9 @@ def rules(
 
         samrehab rules --format json
     """
-    from samrehab_cli import register, render
-    from samrehab_cli.rules.catalog import RULES
+    from samrehab_cli import render
+    from samrehab_cli.catalog import RULES as every
 
-    every = (*RULES, *register.RULES.values())
     fmt = _format(output_format, "human", "json", "markdown")
     if fmt == "json":
         typer.echo(render.rules_json(every))

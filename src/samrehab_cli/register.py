@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING
 
 from samrehab_cli import errors, sheets
 from samrehab_cli.dates import add_months
-from samrehab_cli.findings import Finding, Rule, Severity
+from samrehab_cli.catalog import RULE
+from samrehab_cli.findings import Finding, Severity
 from samrehab_cli.schema import ORS, ORS_SHEET, PARTICIPANTS
 from samrehab_cli.sheets import Row
 
@@ -33,42 +34,6 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 DROPOUT_MONTHS = 2
 MAX_YEARS_WITHOUT_WORK = Decimal(60)
 
-#: The rules of SPEC §5.3, in one place (``samrehab rules`` lists them). Messages say how to fix the row.
-RULES: dict[str, Rule] = {rule.code: rule for rule in (
-    Rule("D401", "fel", "Deltagar-ID saknas eller finns på flera rader",
-         "Deltagar-ID {problem}. Ge varje deltagare ett eget id och låt det stå på en enda rad."),
-    Rule("D402", "fel", "Inskrivningsdatum saknas eller är inget datum (gäller även ett oläsbart Avslutsdatum)",
-         "{header} {problem}. Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2020-03-16."),
-    Rule("D403", "fel", "Avslutsdatum före Inskrivningsdatum",
-         "Avslutsdatum {end} är före Inskrivningsdatum {start}. Rätta det datum som är fel."),
-    Rule("D404", "fel", "Avslutsdatum utan Avslutsorsak, eller Avslutsorsak utan Avslutsdatum",
-         "{problem}. Fyll i både Avslutsdatum och Avslutsorsak när deltagaren avslutas, annars ingetdera."),
-    Rule("D405", "fel", "Avslutsorsak, Arbetsmarknadsstöd eller Kön har ett otillåtet värde (eller Kön saknas)",
-         "{header} {problem}. Välj ett av: {allowed}."),
-    Rule("D406", "varning", "Arbetsmarknadsstöd saknas vid Arbete, eller är ifyllt vid en annan avslutsorsak",
-         "{problem}"),
-    Rule("D407", "fel", "Team saknas",
-         "Team saknas. Skriv vilket team deltagaren tillhör, till exempel Avesta, Hedemora eller Säter."),
-    Rule("D408", "fel", "År utan arbete eller studier är negativt, över 60 eller inget tal (varning när det saknas)",
-         "År utan arbete eller studier {problem}. Skriv antalet år före inskrivningen som ett tal mellan 0 och 60, "
-         "till exempel 5,5."),
-    Rule("D409", "varning", "Avslutsorsak Annat utan Kommentar",
-         "Avslutsorsaken är Annat men Kommentar är tom. Skriv vad som ligger bakom; det redovisas i rapporten."),
-    Rule("D410", "fel", "Ett datum i framtiden",
-         "{header} {day} ligger i framtiden. Rätta datumet."),
-    # ORS and SRS measurements (SPEC §5.4): a row with any of these is left out of every ORS figure
-    Rule("D420", "fel", "ORS eller SRS är inget tal mellan 0 och 40 med högst en decimal (eller båda saknas)",
-         "{header} {problem}. Skriv poängen som ett tal mellan 0 och 40 med högst en decimal, till exempel 23,4."),
-    Rule("D421", "fel", "Deltagar-ID saknas eller finns inte i deltagarregistret",
-         "Deltagar-ID {problem}. Skriv id:t precis som i deltagarregistret."),
-    Rule("D422", "varning", "Mätningen är gjord utanför deltagarens inskrivning",
-         "Mätningen {day} ligger utanför deltagarens inskrivning ({enrolment}) och räknas inte. Kontrollera "
-         "datumet och deltagarens Inskrivningsdatum och Avslutsdatum."),
-    Rule("D423", "fel", "Datum saknas, är inget datum eller ligger i framtiden",
-         "Datum {problem}. Skriv mätningens datum som ÅÅÅÅ-MM-DD, till exempel 2021-03-15."),
-    Rule("D424", "fel", "Samma deltagare två gånger samma datum",
-         "Deltagaren {participant} har flera mätningar {day}. Ta bort dubbletten eller rätta datumet."),
-)}
 MAX_SCORE = Decimal(40)
 SCORE_STEP = Decimal("0.1")
 
@@ -197,7 +162,7 @@ def check_row(source: SourceRow, today: dt.date, *, duplicated: bool = False) ->
 
     def add(code: str, key: str, severity: Severity | None = None, **fields: object) -> None:
         header = PARTICIPANTS[key].header
-        found.append(RULES[code].at(file, row, key, header, severity=severity, **fields))
+        found.append(RULE[code].at(file, row, key, header, severity=severity, **fields))
 
     if row["participant_id"].empty:
         add("D401", "participant_id", problem="saknas")
@@ -280,7 +245,7 @@ def check_ors(rows: Sequence[SourceRow], participants: pd.DataFrame, known: set[
 
         def add(code: str, key: str, **fields: object) -> None:
             header = ORS[key].header  # never an SRS score in any output:
-            found.append(RULES[code].at(file, row, key, header, show_value=key != "srs",  # noqa: B023
+            found.append(RULE[code].at(file, row, key, header, show_value=key != "srs",  # noqa: B023
                                         **fields))
 
         pid, day = row.value("participant_id"), row.value("date")

@@ -1,6 +1,6 @@
 """The rules of the registration workbook (SPEC §2.3), one small function per code, grouped as the SPEC's tables.
 
-:func:`check_sheets` runs them all over the week sheets read together (``sheets.parse_sheets``); the catalog of codes is :data:`catalog.RULES`.
+:func:`check_sheets` runs them all over the week sheets read together (``sheets.parse_sheets``); the codes are in :mod:`samrehab_cli.catalog`.
 """
 
 from __future__ import annotations
@@ -11,11 +11,10 @@ from collections.abc import Iterator
 from samrehab_cli.findings import Finding
 from samrehab_cli.rules import consent, crossrow, no_consent, structure, values
 from samrehab_cli.rules.base import Context
-from samrehab_cli.rules.catalog import RULE, RULES
 from samrehab_cli.schema import NO, YES
 from samrehab_cli.sheets import Table
 
-__all__ = ["RULE", "RULES", "Context", "check_sheets"]
+__all__ = ["Context", "check_sheets"]
 
 
 def check_sheets(file: str, table: Table, today: dt.date) -> Iterator[Finding]:

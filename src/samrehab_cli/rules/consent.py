@@ -14,7 +14,7 @@ from samrehab_cli import personnummer
 from samrehab_cli.findings import Finding
 from samrehab_cli.personnummer import Problem
 from samrehab_cli.rules.base import Context, is_present
-from samrehab_cli.rules.catalog import RULE
+from samrehab_cli.catalog import RULE
 from samrehab_cli.schema import GROUPS, PAPER_SURVEYS, YES
 from samrehab_cli.sheets import Cell
 

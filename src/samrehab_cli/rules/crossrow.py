@@ -8,7 +8,7 @@ from operator import attrgetter
 
 from samrehab_cli.findings import Finding
 from samrehab_cli.rules.base import Context
-from samrehab_cli.rules.catalog import RULE
+from samrehab_cli.catalog import RULE
 
 UNIQUE = (("K301", "personnummer"), ("K302", "envelope"), ("K303", "serial"))
 

@@ -1,6 +1,7 @@
-"""Every rule code of the registration workbook (SPEC §2.3) with its severity, title and Swedish message.
+"""Every rule code with its severity, title and Swedish message: the registration workbook's (S, V, K) and the
+participant register's (D).
 
-This is the one place a code is defined; ``samrehab rules`` prints this table. A message says what is wrong and
+This is the one place a code is defined; ``samrehab rules`` and ``docs/regler.md`` are made from this table. A message says what is wrong and
 how to fix it; ``{fields}`` are filled where the finding is made.
 """
 
@@ -110,6 +111,40 @@ RULES: tuple[Rule, ...] = (
     Rule("K304", "varning", "Rad utan löpnummer",
          "Raden har uppgifter men inget löpnummer. Flytta uppgifterna till en rad med löpnummer, eller skriv "
          "tillbaka mallens löpnummer."),
+    # --- the participant register (D401–D410) and its ORS/SRS measurements (D420–D424) -------------------------
+    Rule("D401", "fel", "Deltagar-ID saknas eller finns på flera rader",
+         "Deltagar-ID {problem}. Ge varje deltagare ett eget id och låt det stå på en enda rad."),
+    Rule("D402", "fel", "Inskrivningsdatum saknas eller är inget datum (gäller även ett oläsbart Avslutsdatum)",
+         "{header} {problem}. Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2020-03-16."),
+    Rule("D403", "fel", "Avslutsdatum före Inskrivningsdatum",
+         "Avslutsdatum {end} är före Inskrivningsdatum {start}. Rätta det datum som är fel."),
+    Rule("D404", "fel", "Avslutsdatum utan Avslutsorsak, eller Avslutsorsak utan Avslutsdatum",
+         "{problem}. Fyll i både Avslutsdatum och Avslutsorsak när deltagaren avslutas, annars ingetdera."),
+    Rule("D405", "fel", "Avslutsorsak, Arbetsmarknadsstöd eller Kön har ett otillåtet värde (eller Kön saknas)",
+         "{header} {problem}. Välj ett av: {allowed}."),
+    Rule("D406", "varning", "Arbetsmarknadsstöd saknas vid Arbete, eller är ifyllt vid en annan avslutsorsak",
+         "{problem}"),
+    Rule("D407", "fel", "Team saknas",
+         "Team saknas. Skriv vilket team deltagaren tillhör, till exempel Avesta, Hedemora eller Säter."),
+    Rule("D408", "fel", "År utan arbete eller studier är negativt, över 60 eller inget tal (varning när det saknas)",
+         "År utan arbete eller studier {problem}. Skriv antalet år före inskrivningen som ett tal mellan 0 och 60, "
+         "till exempel 5,5."),
+    Rule("D409", "varning", "Avslutsorsak Annat utan Kommentar",
+         "Avslutsorsaken är Annat men Kommentar är tom. Skriv vad som ligger bakom; det redovisas i rapporten."),
+    Rule("D410", "fel", "Ett datum i framtiden",
+         "{header} {day} ligger i framtiden. Rätta datumet."),
+    # ORS and SRS measurements: a row with any of these is left out of every ORS figure
+    Rule("D420", "fel", "ORS eller SRS är inget tal mellan 0 och 40 med högst en decimal (eller båda saknas)",
+         "{header} {problem}. Skriv poängen som ett tal mellan 0 och 40 med högst en decimal, till exempel 23,4."),
+    Rule("D421", "fel", "Deltagar-ID saknas eller finns inte i deltagarregistret",
+         "Deltagar-ID {problem}. Skriv id:t precis som i deltagarregistret."),
+    Rule("D422", "varning", "Mätningen är gjord utanför deltagarens inskrivning",
+         "Mätningen {day} ligger utanför deltagarens inskrivning ({enrolment}) och räknas inte. Kontrollera "
+         "datumet och deltagarens Inskrivningsdatum och Avslutsdatum."),
+    Rule("D423", "fel", "Datum saknas, är inget datum eller ligger i framtiden",
+         "Datum {problem}. Skriv mätningens datum som ÅÅÅÅ-MM-DD, till exempel 2021-03-15."),
+    Rule("D424", "fel", "Samma deltagare två gånger samma datum",
+         "Deltagaren {participant} har flera mätningar {day}. Ta bort dubbletten eller rätta datumet."),
 )
 
 RULE: dict[str, Rule] = {rule.code: rule for rule in RULES}
