@@ -9,9 +9,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from register_files import person, write_register
+
 from samrehab_cli import crypto, ors, outcomes, register
+from samrehab_cli.period import parse_period
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "deltagarregister.xlsx"
 D = dt.date
@@ -61,7 +62,7 @@ def test_no_srs_score_in_any_output(run, tmp_path: Path) -> None:
     from samrehab_cli import render
 
     reg = register.read([path], crypto.Passwords(), today=D(2021, 6, 30))
-    result = outcomes.compute(reg, outcomes.parse_period("2021H1"))
+    result = outcomes.compute(reg, parse_period("2021H1"))
     buffer = io.StringIO()
     render.outcomes_human(result, Console(file=buffer, width=200, color_system=None), terminal=True)
     outputs.append(buffer.getvalue())

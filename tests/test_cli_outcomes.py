@@ -10,10 +10,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from conftest import PASSWORD
 from register_files import person, write_register
+
 from samrehab_cli import crypto, outcomes, register
+from samrehab_cli.period import parse_period
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "deltagarregister.xlsx"
 D = dt.date
@@ -44,7 +45,7 @@ def test_policy_example_through_the_cli(run) -> None:
 def test_json_is_the_library_result(run) -> None:
     result = run("outcomes", "2020H2", "--register", EXAMPLE, "--format", "json", "--today", TODAY)
     reg = register.read([EXAMPLE], crypto.Passwords(), today=D(2021, 6, 30))
-    expected = outcomes.compute(reg, outcomes.parse_period("2020H2"))
+    expected = outcomes.compute(reg, parse_period("2020H2"))
     assert json.loads(result.stdout) == json.loads(expected.model_dump_json())
 
 
@@ -67,7 +68,7 @@ def test_rich_table_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
 
     reg = register.read([EXAMPLE], crypto.Passwords(), today=D(2021, 6, 30))
     buffer = io.StringIO()
-    result = outcomes.compute(reg, outcomes.parse_period("2020"))
+    result = outcomes.compute(reg, parse_period("2020"))
     render.outcomes_human(result, Console(file=buffer, width=160, color_system=None), terminal=True)
     text = buffer.getvalue()
     assert "Måluppfyllelse" in text and "40 %" in text and "20,3 månader" in text and "─" in text

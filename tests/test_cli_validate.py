@@ -14,10 +14,10 @@ from rule_cases import NEAR_MISSES, TODAY, TRIGGERS, Case, expected_place, layou
 from typer.testing import CliRunner
 
 from samrehab_cli import crypto, template, workbooks
+from samrehab_cli.catalog import RULE, RULES
 from samrehab_cli.cli import app
 from samrehab_cli.dates import parse_week
 from samrehab_cli.markup import FILLS
-from samrehab_cli.catalog import RULE, RULES
 from samrehab_cli.validate import validate_files
 
 DAY = ["--today", TODAY.isoformat()]

@@ -7,13 +7,14 @@ import datetime as dt
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from register_files import TODAY, make_register, person, source_rows
+
 from samrehab_cli import ors, register
-from samrehab_cli.dates import add_months
-from samrehab_cli.outcomes import OrsRow, parse_period
-from samrehab_cli.schema import ORS
 from samrehab_cli.catalog import RULES
+from samrehab_cli.dates import add_months
+from samrehab_cli.ors import OrsRow
+from samrehab_cli.period import parse_period
+from samrehab_cli.schema import ORS
 
 PARTICIPANT_RULES = {rule.code: rule for rule in RULES if rule.code.startswith("D")}
 

@@ -7,10 +7,11 @@ import datetime as dt
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from register_files import make_register, person
+
 from samrehab_cli import outcomes
-from samrehab_cli.outcomes import COUNT_KEYS, OUTCOME_KEYS, BadPeriod, compute, parse_period
+from samrehab_cli.outcomes import COUNT_KEYS, OUTCOME_KEYS, compute
+from samrehab_cli.period import BadPeriod, parse_period
 
 D = dt.date
 Y2020 = parse_period("2020")

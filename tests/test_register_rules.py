@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from register_files import TODAY, make_register, person, source_rows
+
 from samrehab_cli import register
 from samrehab_cli.catalog import RULES
 

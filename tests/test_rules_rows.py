@@ -5,7 +5,18 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from rule_cases import NEAR_MISSES, TODAY, TRIGGERS, YES, Case, case, check, expected_place, no, yes
+from rule_cases import (
+    NEAR_MISSES,
+    TODAY,
+    TRIGGERS,
+    YES,
+    Case,
+    case,
+    check,
+    expected_place,
+    no,
+    yes,
+)
 
 from samrehab_cli.catalog import RULE, RULES
 from samrehab_cli.schema import WEEK

@@ -9,7 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from samrehab_cli.schema import ORS, PARTICIPANTS, WEEK
-from samrehab_cli.sheets import ABSENT, EMPTY, parse_sheet, parse_sheets, read_cell, read_column
+from samrehab_cli.sheets import (
+    ABSENT,
+    EMPTY,
+    parse_sheet,
+    parse_sheets,
+    read_cell,
+    read_column,
+)
 
 HEADERS = ["Löpnummer", "Datum informationsmöte", "Samtycke", "Namn", "Kommentar"]
 

@@ -164,7 +164,8 @@ def template(
     """
     import datetime as dt
 
-    from samrehab_cli import crypto, files, template as tpl, workbooks
+    from samrehab_cli import crypto, files, workbooks
+    from samrehab_cli import template as tpl
     from samrehab_cli.dates import parse_week, today, week_of, week_range
 
     if not forbund.strip():
@@ -205,7 +206,8 @@ def weeks(
 
         samrehab weeks registrering.xlsx --to 2021-v20
     """
-    from samrehab_cli import crypto, files, template as tpl, workbooks
+    from samrehab_cli import crypto, files, workbooks
+    from samrehab_cli import template as tpl
     from samrehab_cli.dates import parse_week, today, week_of, week_range
 
     passwords = _passwords(password_file, password_stdin)
@@ -337,7 +339,8 @@ def validate(
 
         samrehab validate inkorg/*.xlsx --format json
     """
-    from samrehab_cli import crypto, files, markup, render, validate as check
+    from samrehab_cli import crypto, files, markup, render
+    from samrehab_cli import validate as check
     from samrehab_cli.dates import parse_week
     from samrehab_cli.findings import Report
 
@@ -465,7 +468,10 @@ def outcomes(
 
         samrehab outcomes 2020 --format json
     """
-    from samrehab_cli import files, outcomes as oc, register as reg, render
+    from samrehab_cli import files, render
+    from samrehab_cli import outcomes as oc
+    from samrehab_cli import register as reg
+    from samrehab_cli.period import parse_period
 
     fmt = _format(output_format, "human", "csv", "json", "xlsx")
     if fmt == "xlsx" and output is None:
@@ -473,7 +479,7 @@ def outcomes(
     if output is not None and fmt in ("csv", "json"):
         raise errors.BadOption(message="-o skriver rapporten som Excel-arbetsbok; ta bort --format "
                                        f"{fmt} eller -o.")
-    chosen = oc.parse_period(period)
+    chosen = parse_period(period)
     day = _date_or_today(today_option)
     paths = _register_paths(register)
     if output is not None:
@@ -524,7 +530,9 @@ def ors(
 
         samrehab ors --due --date 2021-03-01 --register deltagarregister.xlsx --format csv
     """
-    from samrehab_cli import ors as ors_lib, register as reg, render
+    from samrehab_cli import ors as ors_lib
+    from samrehab_cli import register as reg
+    from samrehab_cli import render
 
     if not due:
         raise errors.BadOption(message="Lägg till --due för att lista vilka som behöver ORS. ORS-uppföljningen "

@@ -13,17 +13,15 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel
 
 from samrehab_cli.dates import add_months
 from samrehab_cli.findings import Finding
-from samrehab_cli.outcomes import OrsRow, Period, groups, round1
+from samrehab_cli.period import Period, groups, percent, round1
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from samrehab_cli.register import Register
 
 POLICY_MONTHS = 2  # "allra senast en gång per varannan månad"
@@ -78,12 +76,27 @@ def change(measurements: list[tuple[dt.date, Decimal]], p: Period) -> Change | N
     return Change(upto[0][1], upto[-1][1])
 
 
-def _percent(count: int, base: int) -> float | None:
-    return None if base == 0 else round1(Decimal(count * 100) / Decimal(base))
-
-
 def _mean(values: list[Decimal]) -> float | None:
     return round1(sum(values, Decimal(0)) / len(values)) if values else None
+
+
+class OrsRow(BaseModel):
+    """One ORS row (SPEC §5.4); null where the base is zero."""
+
+    group: Literal["total", "team", "kon"]
+    name: str
+    active: int
+    policy_percent: float | None
+    monthly_percent: float | None
+    with_change: int
+    mean_first: float | None
+    mean_last: float | None
+    mean_change: float | None
+    improved_percent: float | None
+    deteriorated_percent: float | None
+    clinical_at_start: int
+    recovered_percent: float | None
+    srs_percent: float | None
 
 
 def compute(register: Register, p: Period) -> list[OrsRow]:
@@ -119,17 +132,17 @@ def compute(register: Register, p: Period) -> list[OrsRow]:
         clinical = [c for c in changes if c.clinical]
         rows.append(OrsRow(
             group=group, name=name, active=len(sub),  # type: ignore[arg-type]
-            policy_percent=_percent(int(sub["policy"].sum()), len(sub)),
-            monthly_percent=_percent(int(sub["monthly"].sum()), len(sub)),
+            policy_percent=percent(int(sub["policy"].sum()), len(sub)),
+            monthly_percent=percent(int(sub["monthly"].sum()), len(sub)),
             with_change=len(changes),
             mean_first=_mean([c.first for c in changes]),
             mean_last=_mean([c.last for c in changes]),
             mean_change=_mean([c.difference for c in changes]),
-            improved_percent=_percent(sum(c.improved for c in changes), len(changes)),
-            deteriorated_percent=_percent(sum(c.deteriorated for c in changes), len(changes)),
+            improved_percent=percent(sum(c.improved for c in changes), len(changes)),
+            deteriorated_percent=percent(sum(c.deteriorated for c in changes), len(changes)),
             clinical_at_start=len(clinical),
-            recovered_percent=_percent(sum(c.recovered for c in clinical), len(clinical)),
-            srs_percent=_percent(int(sub["srs"].sum()), len(sub)),
+            recovered_percent=percent(sum(c.recovered for c in clinical), len(clinical)),
+            srs_percent=percent(int(sub["srs"].sum()), len(sub)),
         ))
     return rows
 

@@ -1,7 +1,6 @@
 """The Södra Dalarna outcome measures (SPEC §5.2): pandas in, a result model out, never printing.
 
-A period is a year (``2020``) or a half-year (``2020H1`` = January–June, ``2020H2`` = July–December). Every count
-is a vectorised comparison over the register's data frame (one row per valid participant), summed per group:
+A period (:mod:`samrehab_cli.period`) is a year or a half-year. Every count is a vectorised comparison over the register's data frame (one row per valid participant), summed per group:
 the total, each team (alphabetically) and each gender (Kvinna, Man, and Annat when present).
 
 ``previous`` holds the same figures for the previous period of the same kind (2020 → 2019, 2020H1 → 2019H2,
@@ -19,16 +18,16 @@ Deltagar-ID).
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel
 
-from samrehab_cli import errors
+from samrehab_cli import ors
 from samrehab_cli.findings import Finding
-from samrehab_cli.schema import EXIT_REASONS, GENDERS, LABOUR_SUPPORTS
+from samrehab_cli.ors import OrsRow
+from samrehab_cli.period import Period, groups, percent, round1, swedish_key
+from samrehab_cli.schema import EXIT_REASONS, LABOUR_SUPPORTS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -43,57 +42,9 @@ COUNT_KEYS = ("active", "exits", "dropouts", *OUTCOME_KEYS, "active_next_period"
 DAYS_PER_MONTH = Decimal("30.4375")
 NO_SUPPORT = "Utan stöd"
 SUPPORT_MISSING = "Uppgift saknas"
-TOTAL_NAME = "Totalt"
-
-
-class BadPeriod(errors.SamrehabError):
-    """{value} är ingen period. Skriv ett år (2020) eller ett halvår: 2020H1 för januari–juni, 2020H2 för juli–december."""
-
-
-_PERIOD = re.compile(r"^\s*(\d{4})\s*(?:[-\s]?\s*[Hh]\s*([12]))?\s*$")
-
-
-@dataclass(frozen=True)
-class Period:
-    label: str
-    start: dt.date
-    end: dt.date
-
-    @property
-    def half(self) -> int | None:
-        return None if len(self.label) == 4 else int(self.label[-1])
-
-    def previous(self) -> Period:
-        """The previous period of the same kind: 2020 → 2019, 2020H1 → 2019H2, 2020H2 → 2020H1."""
-        year = self.start.year
-        if self.half is None:
-            return period(year - 1)
-        return period(year - 1, 2) if self.half == 1 else period(year, 1)
-
-
-def period(year: int, half: int | None = None) -> Period:
-    if half is None:
-        return Period(f"{year}", dt.date(year, 1, 1), dt.date(year, 12, 31))
-    if half == 1:
-        return Period(f"{year}H1", dt.date(year, 1, 1), dt.date(year, 6, 30))
-    return Period(f"{year}H2", dt.date(year, 7, 1), dt.date(year, 12, 31))
-
-
-def parse_period(text: str) -> Period:
-    """``2020``, ``2020H1``, ``2020h2`` or ``2020-H2``; anything else raises :class:`BadPeriod`."""
-    match = _PERIOD.match(text)
-    if not match or not 1900 <= int(match[1]) <= 2999:
-        raise BadPeriod(value=text)
-    return period(int(match[1]), int(match[2]) if match[2] else None)
 
 
 # --- the result model (SPEC §5.2) ----------------------------------------------------------------------------------
-class PeriodOut(BaseModel):
-    label: str
-    start: dt.date
-    end: dt.date
-
-
 class _Named(BaseModel):
     group: Literal["total", "team", "kon"]
     name: str
@@ -131,27 +82,8 @@ class OtherComment(BaseModel):
     comment: str
 
 
-class OrsRow(BaseModel):
-    """One ORS row (SPEC §5.4, computed by :mod:`samrehab_cli.ors`); null where the base is zero."""
-
-    group: Literal["total", "team", "kon"]
-    name: str
-    active: int
-    policy_percent: float | None
-    monthly_percent: float | None
-    with_change: int
-    mean_first: float | None
-    mean_last: float | None
-    mean_change: float | None
-    improved_percent: float | None
-    deteriorated_percent: float | None
-    clinical_at_start: int
-    recovered_percent: float | None
-    srs_percent: float | None
-
-
 class Outcomes(BaseModel):
-    period: PeriodOut
+    period: Period
     rows: list[OutcomeRow]
     findings: list[Finding]
     ors: list[OrsRow]
@@ -162,11 +94,6 @@ class Outcomes(BaseModel):
 
 
 # --- the computation ---------------------------------------------------------------------------------------------
-def round1(value: Decimal) -> float:
-    """One decimal, half away from zero (as the policy's tables are rounded)."""
-    return float(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
-
-
 def flags(df: pd.DataFrame, p: Period) -> pd.DataFrame:
     """One 0/1 column per count of SPEC §5.2 (``COUNT_KEYS``) and ``positive_exit``, one row per participant."""
     import numpy as np
@@ -187,21 +114,6 @@ def flags(df: pd.DataFrame, p: Period) -> pd.DataFrame:
     return pd.DataFrame(out).astype("int64")
 
 
-def groups(df: pd.DataFrame, active: pd.Series) -> list[tuple[str, str, pd.Series | None]]:
-    """(group, name, mask) for the total, each team active in the period, and the genders."""
-    teams = sorted(df.loc[active.astype(bool), "team"].unique(), key=swedish_key)
-    genders = [g for g in GENDERS if g != "Annat" or bool(((df["gender"] == g) & active.astype(bool)).any())]
-    groups: list[tuple[str, str, pd.Series | None]] = [("total", TOTAL_NAME, None)]
-    groups += [("team", str(t), df["team"] == t) for t in teams]
-    groups += [("kon", g, df["gender"] == g) for g in genders]
-    return groups
-
-
-def swedish_key(text: str) -> str:
-    """Sort key in Swedish alphabetical order (…, Z, Å, Ä, Ö)."""
-    return text.casefold().translate({ord("å"): "z\x01", ord("ä"): "z\x02", ord("ö"): "z\x03"})
-
-
 def figures(df: pd.DataFrame, f: pd.DataFrame, mask: pd.Series | None) -> Figures:
     """The figures of one group (``mask`` None: everyone) from the participant flags ``f``."""
     keep = None if mask is None else mask.to_numpy(dtype=bool)
@@ -209,7 +121,7 @@ def figures(df: pd.DataFrame, f: pd.DataFrame, mask: pd.Series | None) -> Figure
     sums = {key: int(sub[key].sum()) for key in COUNT_KEYS}
     positive = sum(sums[k] for k in POSITIVE_KEYS)
     base = sums["exits"] - sums["dropouts"]
-    goal = None if base == 0 else round1(Decimal(positive * 100) / Decimal(base))
+    goal = percent(positive, base)
     positive_exit = f["positive_exit"].to_numpy() == 1
     chosen = df[positive_exit if keep is None else positive_exit & keep]
     years = [y for y in chosen["years_without_work"] if y is not None]
@@ -238,10 +150,8 @@ def compute(register: Register, p: Period) -> Outcomes:
                    previous=None if f_prev is None else figures(df, f_prev, mask))
         for group, name, mask in groups(df, f["active"])
     ]
-    from samrehab_cli import ors
-
     return Outcomes(
-        period=PeriodOut(label=p.label, start=p.start, end=p.end), rows=rows, findings=register.findings,
+        period=p, rows=rows, findings=register.findings,
         ors=ors.compute(register, p), excluded_rows=register.excluded, excluded_ors_rows=register.ors_excluded,
         work_support=_work_support(df, f), other_comments=_other_comments(df, f),
     )

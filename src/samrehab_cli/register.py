@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from samrehab_cli import errors, sheets
-from samrehab_cli.dates import add_months
 from samrehab_cli.catalog import RULE
+from samrehab_cli.dates import add_months
 from samrehab_cli.findings import Finding, Severity
 from samrehab_cli.schema import ORS, ORS_SHEET, PARTICIPANTS
 from samrehab_cli.sheets import Row

@@ -68,11 +68,10 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from openpyxl import Workbook as OpenpyxlWorkbook
-
-    from samrehab_cli.ors import DueList, DueParticipant
     from rich.table import Table
 
-    from samrehab_cli.outcomes import OrsRow, OutcomeRow, Outcomes
+    from samrehab_cli.ors import DueList, DueParticipant, OrsRow
+    from samrehab_cli.outcomes import OutcomeRow, Outcomes
 
 #: The policy's table headers, in its order, by row key.
 OUTCOME_HEADERS = {
@@ -149,12 +148,6 @@ def ors_human(result: Outcomes, out: Console, terminal: bool) -> None:
         out.print(f"ORS-rader med fynd som inte är med i ORS-tabellen: {result.excluded_ors_rows}.")
 
 
-def _previous_label(label: str) -> str:
-    from samrehab_cli.outcomes import parse_period
-
-    return parse_period(label).previous().label
-
-
 def outcomes_human(result: Outcomes, out: Console | None = None, terminal: bool | None = None) -> None:
     """The outcome tables: rich tables on a terminal, plain text blocks otherwise."""
     out = out or console()
@@ -162,7 +155,7 @@ def outcomes_human(result: Outcomes, out: Console | None = None, terminal: bool 
     out.soft_wrap = not terminal
     p = result.period
     title = f"Utfall {p.label} ({p.start.isoformat()}–{p.end.isoformat()})"
-    previous = _previous_label(p.label)
+    previous = p.previous().label
     if terminal:
         _outcome_tables(result, out, title, previous)
     else:
@@ -278,7 +271,7 @@ def _outcome_table_rows(result: Outcomes) -> tuple[list[str], list[list[object]]
     header[-2:] = [f"{h} ({unit})" for h, unit in BACKGROUND_HEADERS.values()]
     keys = [*OUTCOME_HEADERS, *BACKGROUND_HEADERS]
     rows: list[list[object]] = []
-    previous = _previous_label(result.period.label)
+    previous = result.period.previous().label
     for label, pick in ((result.period.label, lambda r: r), (previous, lambda r: r.previous)):
         for row in result.rows:
             figures = pick(row)

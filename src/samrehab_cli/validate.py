@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from samrehab_cli import crypto, errors, rules, workbooks
+from samrehab_cli.catalog import RULE
 from samrehab_cli.dates import Week, week_from_sheet_name
 from samrehab_cli.findings import Finding, Report
-from samrehab_cli.catalog import RULE
 from samrehab_cli.rules import structure
 from samrehab_cli.schema import WEEK
 from samrehab_cli.sheets import parse_sheets

@@ -91,9 +91,10 @@ def _custom_properties(package: zipfile.ZipFile, path: Path) -> dict[str, str]:
     """The custom document properties (name → text), read with defusedxml: entities are refused, never expanded."""
     if _CUSTOM_PROPS not in package.namelist():
         return {}
+    from xml.etree.ElementTree import ParseError
+
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import fromstring
-    from xml.etree.ElementTree import ParseError
 
     try:
         root = fromstring(package.read(_CUSTOM_PROPS))

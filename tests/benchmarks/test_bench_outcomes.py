@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from samrehab_cli import crypto, outcomes, register
+from samrehab_cli.period import parse_period
 from tests.benchmarks.timing import paired, show
 from tests.register_files import person, write_register
 
@@ -39,12 +40,12 @@ def big_register(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_outcomes_100k(big_register: Path) -> None:
     passwords = crypto.Passwords()
     today = dt.date(2030, 1, 1)
-    period = outcomes.parse_period("2020")
+    chosen = parse_period("2020")
     rows, _ = register.read_rows([big_register], passwords)
     assert len(rows) == N
 
     def compute() -> outcomes.Outcomes:
-        return outcomes.compute(register.from_rows(rows, today=today), period)
+        return outcomes.compute(register.from_rows(rows, today=today), chosen)
 
     result = compute()
     assert result.rows[0].active > 10_000 and result.excluded_rows == 0

@@ -22,7 +22,6 @@ from samrehab_cli.findings import Finding, Rule, Severity
 from samrehab_cli.schema import WEEK
 from samrehab_cli.sheets import ABSENT, EMPTY, Cell, ParsedSheet, Row, Table
 
-
 _NOTHING = frozenset((EMPTY, ABSENT))
 
 

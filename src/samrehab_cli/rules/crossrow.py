@@ -6,9 +6,9 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from operator import attrgetter
 
+from samrehab_cli.catalog import RULE
 from samrehab_cli.findings import Finding
 from samrehab_cli.rules.base import Context
-from samrehab_cli.catalog import RULE
 
 UNIQUE = (("K301", "personnummer"), ("K302", "envelope"), ("K303", "serial"))
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 
+from samrehab_cli.catalog import RULE
 from samrehab_cli.findings import Finding
 from samrehab_cli.rules.base import Context, is_present
-from samrehab_cli.catalog import RULE
 from samrehab_cli.schema import GROUPS, IDENTIFYING
 
 YOUNGEST, OLDEST = 16, 70

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
 
+from samrehab_cli.catalog import RULE
 from samrehab_cli.dates import Week, week_from_sheet_name
 from samrehab_cli.findings import Finding
-from samrehab_cli.catalog import RULE
 from samrehab_cli.schema import INSTRUCTIONS_SHEET, LISTS_SHEET
 from samrehab_cli.sheets import ParsedSheet, column_letter
 
