@@ -20,8 +20,8 @@ from pathlib import Path
 import openpyxl
 from openpyxl.styles import Font
 
-from samrehab_cli import files, workbooks
 from samrehab_cli.schema import ORS, PARTICIPANTS
+from samrehab_cli.storage import files, workbooks
 
 OUT = Path(__file__).resolve().parent / "deltagarregister.xlsx"
 TEAMS = ("Avesta", "Hedemora", "Säter")

@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from samrehab_cli import dates, personnummer, template, workbooks
+from samrehab_cli import dates
+from samrehab_cli.registration import personnummer, template
+from samrehab_cli.storage import workbooks
 
 OUT = Path(__file__).with_name("registrering-exempel.xlsx")
 

@@ -11,9 +11,11 @@ import pytest
 from hypothesis import settings
 from typer.testing import CliRunner
 
-from samrehab_cli import crypto, dates, template, workbooks
+from samrehab_cli import dates
 from samrehab_cli.cli import app
 from samrehab_cli.dates import Week
+from samrehab_cli.registration import template
+from samrehab_cli.storage import crypto, workbooks
 
 # Locally every run draws new examples; CI (CI=true) draws the same ones each time, so a landing never hangs on luck.
 settings.register_profile("ci", derandomize=True, print_blob=True)

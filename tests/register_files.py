@@ -6,8 +6,10 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from samrehab_cli import crypto, register, sheets, workbooks
+from samrehab_cli import sheets
+from samrehab_cli.participants import read as register
 from samrehab_cli.schema import ORS, PARTICIPANTS, SheetSchema
+from samrehab_cli.storage import crypto, workbooks
 
 TODAY = dt.date(2021, 6, 30)
 

@@ -14,8 +14,9 @@ import msoffcrypto
 import pytest
 from openpyxl import load_workbook
 
-from samrehab_cli import crypto, template, workbooks
 from samrehab_cli.cli import app
+from samrehab_cli.registration import template
+from samrehab_cli.storage import crypto, workbooks
 from tests.conftest import FORBUND, OFFICE, OLD_PASSWORD, PASSWORD, make_workbook
 
 FILLED = [

@@ -11,8 +11,10 @@ import openpyxl
 import pytest
 from register_files import person, write_register
 
-from samrehab_cli import crypto, ors, outcomes, register
-from samrehab_cli.period import parse_period
+from samrehab_cli.participants import ors, outcomes
+from samrehab_cli.participants import read as register
+from samrehab_cli.participants.period import parse_period
+from samrehab_cli.storage import crypto
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "deltagarregister.xlsx"
 D = dt.date

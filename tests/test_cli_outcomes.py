@@ -13,8 +13,10 @@ import pytest
 from conftest import PASSWORD
 from register_files import person, write_register
 
-from samrehab_cli import crypto, outcomes, register
-from samrehab_cli.period import parse_period
+from samrehab_cli.participants import outcomes
+from samrehab_cli.participants import read as register
+from samrehab_cli.participants.period import parse_period
+from samrehab_cli.storage import crypto
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "deltagarregister.xlsx"
 D = dt.date

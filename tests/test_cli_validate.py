@@ -13,12 +13,13 @@ from conftest import OFFICE, PASSWORD, make_workbook
 from rule_cases import NEAR_MISSES, TODAY, TRIGGERS, Case, expected_place, layout, yes
 from typer.testing import CliRunner
 
-from samrehab_cli import crypto, template, workbooks
 from samrehab_cli.catalog import RULE, RULES
 from samrehab_cli.cli import app
 from samrehab_cli.dates import parse_week
-from samrehab_cli.markup import FILLS
-from samrehab_cli.validate import validate_files
+from samrehab_cli.registration import template
+from samrehab_cli.registration.markup import FILLS
+from samrehab_cli.registration.validate import validate_files
+from samrehab_cli.storage import crypto, workbooks
 
 DAY = ["--today", TODAY.isoformat()]
 ROW = {**yes(), "envelope": 1, "personnummer": "199102051233"}

@@ -9,7 +9,8 @@ from pathlib import Path
 import msoffcrypto
 import pytest
 
-from samrehab_cli import crypto, errors, workbooks
+from samrehab_cli import errors
+from samrehab_cli.storage import crypto, workbooks
 from tests.conftest import OLD_PASSWORD, PASSWORD, make_workbook
 
 PLAIN = make_workbook([{"consent": "Nej"}])

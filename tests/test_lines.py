@@ -1,4 +1,4 @@
-"""samrehab_cli.lines: one pass of a pattern over many texts gives what the pattern gives each text alone."""
+"""samrehab_cli.registration.lines: one pass of a pattern over many texts gives what the pattern gives each text alone."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from samrehab_cli import lines
+from samrehab_cli.registration import lines
 
 DIGITS = lines.per_line("[0-9]+", before="(?=.{0,3}$)")  # up to three characters, all digits: those digits
 

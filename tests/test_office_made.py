@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from samrehab_cli import crypto, errors, workbooks
+from samrehab_cli import errors
+from samrehab_cli.storage import crypto, workbooks
 from tests.conftest import OFFICE
 
 READABLE = [

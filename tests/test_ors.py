@@ -9,11 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from register_files import TODAY, make_register, person, source_rows
 
-from samrehab_cli import ors, register
 from samrehab_cli.catalog import RULES
 from samrehab_cli.dates import add_months
-from samrehab_cli.ors import OrsRow
-from samrehab_cli.period import parse_period
+from samrehab_cli.participants import ors
+from samrehab_cli.participants import read as register
+from samrehab_cli.participants.ors import OrsRow
+from samrehab_cli.participants.period import parse_period
 from samrehab_cli.schema import ORS
 
 PARTICIPANT_RULES = {rule.code: rule for rule in RULES if rule.code.startswith("D")}

@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from register_files import make_register, person
 
-from samrehab_cli import outcomes
-from samrehab_cli.outcomes import COUNT_KEYS, OUTCOME_KEYS, compute
-from samrehab_cli.period import BadPeriod, parse_period
+from samrehab_cli.participants import outcomes
+from samrehab_cli.participants.outcomes import COUNT_KEYS, OUTCOME_KEYS, compute
+from samrehab_cli.participants.period import BadPeriod, parse_period
 
 D = dt.date
 Y2020 = parse_period("2020")

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from personnummer import personnummer as reference
 
-from samrehab_cli.personnummer import Problem, check, luhn, plain
+from samrehab_cli.registration.personnummer import Problem, check, luhn, plain
 
 TODAY = dt.date(2020, 12, 31)
 DATA = json.loads((FIXTURES / "personnummer" / "cases.json").read_text(encoding="utf-8"))

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from register_files import TODAY, make_register, person, source_rows
 
-from samrehab_cli import register
 from samrehab_cli.catalog import RULES
+from samrehab_cli.participants import read as register
 
 PARTICIPANT_RULES = {rule.code: rule for rule in RULES if rule.code.startswith("D")}
 

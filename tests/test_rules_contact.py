@@ -1,5 +1,5 @@
 """Mobile numbers and e-mail addresses (V229, V230): phonenumbers and email-validator, each reached by a shorter road
-(samrehab_cli.contact) that must give the library's own answer."""
+(samrehab_cli.registration.contact) that must give the library's own answer."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from samrehab_cli import contact
-from samrehab_cli.contact import valid_email, valid_mobile
+from samrehab_cli.registration import contact
+from samrehab_cli.registration.contact import valid_email, valid_mobile
 
 
 @pytest.mark.parametrize(("text", "valid"), [

@@ -100,7 +100,7 @@ def test_duplicates_are_found_across_week_tabs() -> None:
 def test_missing_columns_do_not_make_every_row_a_finding() -> None:
     from rule_cases import table
 
-    from samrehab_cli import rules
+    from samrehab_cli.registration import rules
     from samrehab_cli.sheets import parse_sheets
 
     headers = [h for h in WEEK.headers if h not in ("Namn", "Datum informationsmöte", "E-post", "Mobilnummer")]

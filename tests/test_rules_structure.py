@@ -11,12 +11,18 @@ import pytest
 from conftest import OFFICE, OLD_PASSWORD, PASSWORD, make_workbook
 from rule_cases import TODAY, table, yes
 
-from samrehab_cli import catalog, crypto, rules, template, workbooks
+from samrehab_cli import catalog
 from samrehab_cli.dates import parse_week
 from samrehab_cli.findings import Finding
+from samrehab_cli.registration import rules, template
+from samrehab_cli.registration.validate import (
+    check_workbook,
+    validate_file,
+    validate_files,
+)
 from samrehab_cli.schema import WEEK
 from samrehab_cli.sheets import parse_sheets
-from samrehab_cli.validate import check_workbook, validate_file, validate_files
+from samrehab_cli.storage import crypto, workbooks
 
 ROW = {**yes(), "envelope": 1, "personnummer": "199102051233"}
 

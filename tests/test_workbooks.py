@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from samrehab_cli import crypto, errors, files, workbooks
+from samrehab_cli import errors
+from samrehab_cli.storage import crypto, files, workbooks
 from tests.conftest import make_workbook
 
 PLAIN = make_workbook([{"consent": "Nej"}])

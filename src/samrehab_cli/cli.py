@@ -99,7 +99,8 @@ def _stdin_is_terminal() -> bool:
 
 def _passwords(password_file: Path | None, password_stdin: bool):  # -> crypto.Passwords
     """The passwords from the user's sources; ``password_file`` defaults to the one ``samrehab.toml`` names."""
-    from samrehab_cli import config, crypto
+    from samrehab_cli import config
+    from samrehab_cli.storage import crypto
 
     if password_file is None and not password_stdin:
         password_file = config.default("password_file")
@@ -164,9 +165,9 @@ def template(
     """
     import datetime as dt
 
-    from samrehab_cli import crypto, files, workbooks
-    from samrehab_cli import template as tpl
     from samrehab_cli.dates import parse_week, today, week_of, week_range
+    from samrehab_cli.registration import template as tpl
+    from samrehab_cli.storage import crypto, files, workbooks
 
     if not forbund.strip():
         raise errors.BadOption(message="Ange samordningsförbundets namn med --forbund.")
@@ -206,9 +207,9 @@ def weeks(
 
         samrehab weeks registrering.xlsx --to 2021-v20
     """
-    from samrehab_cli import crypto, files, workbooks
-    from samrehab_cli import template as tpl
     from samrehab_cli.dates import parse_week, today, week_of, week_range
+    from samrehab_cli.registration import template as tpl
+    from samrehab_cli.storage import crypto, files, workbooks
 
     passwords = _passwords(password_file, password_stdin)
     opened = crypto.open_bytes(files.read_bytes(file), passwords, file)
@@ -250,7 +251,7 @@ def encrypt(
 
         samrehab encrypt vecka.xlsx -o vecka-krypterad.xlsx --password-file ~/isf-losenord.txt
     """
-    from samrehab_cli import crypto, files, workbooks
+    from samrehab_cli.storage import crypto, files, workbooks
 
     if (output is None) == (not in_place):
         raise errors.BadOption(message="Ange var den krypterade filen ska sparas med -o UTFIL, "
@@ -291,7 +292,7 @@ def decrypt(
 
         samrehab decrypt vecka.xlsx -o vecka-okrypterad.xlsx
     """
-    from samrehab_cli import crypto, files, workbooks
+    from samrehab_cli.storage import crypto, files, workbooks
 
     files.check_output(output, force=force, inputs=(file,))
     opened = crypto.open_bytes(files.read_bytes(file), _passwords(password_file, password_stdin), file)
@@ -339,10 +340,12 @@ def validate(
 
         samrehab validate inkorg/*.xlsx --format json
     """
-    from samrehab_cli import crypto, files, markup, render
-    from samrehab_cli import validate as check
+    from samrehab_cli import render
     from samrehab_cli.dates import parse_week
     from samrehab_cli.findings import Report
+    from samrehab_cli.registration import markup
+    from samrehab_cli.registration import validate as check
+    from samrehab_cli.storage import crypto, files
 
     fmt = _format(output_format, "human", "json", "github")
     if mark != (output is not None):
@@ -468,10 +471,11 @@ def outcomes(
 
         samrehab outcomes 2020 --format json
     """
-    from samrehab_cli import files, render
-    from samrehab_cli import outcomes as oc
-    from samrehab_cli import register as reg
-    from samrehab_cli.period import parse_period
+    from samrehab_cli import render
+    from samrehab_cli.participants import outcomes as oc
+    from samrehab_cli.participants import read as reg
+    from samrehab_cli.participants.period import parse_period
+    from samrehab_cli.storage import files
 
     fmt = _format(output_format, "human", "csv", "json", "xlsx")
     if fmt == "xlsx" and output is None:
@@ -530,9 +534,9 @@ def ors(
 
         samrehab ors --due --date 2021-03-01 --register deltagarregister.xlsx --format csv
     """
-    from samrehab_cli import ors as ors_lib
-    from samrehab_cli import register as reg
     from samrehab_cli import render
+    from samrehab_cli.participants import ors as ors_lib
+    from samrehab_cli.participants import read as reg
 
     if not due:
         raise errors.BadOption(message="Lägg till --due för att lista vilka som behöver ORS. ORS-uppföljningen "

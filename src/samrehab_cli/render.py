@@ -70,8 +70,8 @@ if TYPE_CHECKING:
     from openpyxl import Workbook as OpenpyxlWorkbook
     from rich.table import Table
 
-    from samrehab_cli.ors import DueList, DueParticipant, OrsRow
-    from samrehab_cli.outcomes import OutcomeRow, Outcomes
+    from samrehab_cli.participants.ors import DueList, DueParticipant, OrsRow
+    from samrehab_cli.participants.outcomes import OutcomeRow, Outcomes
 
 #: The policy's table headers, in its order, by row key.
 OUTCOME_HEADERS = {
@@ -176,7 +176,7 @@ def outcomes_human(result: Outcomes, out: Console | None = None, terminal: bool 
 
 
 def _with_support(result: Outcomes) -> tuple[int, int]:
-    from samrehab_cli.outcomes import with_support
+    from samrehab_cli.participants.outcomes import with_support
 
     return with_support(result.work_support)
 
@@ -291,7 +291,7 @@ def outcomes_xlsx(result: Outcomes) -> bytes:
     from openpyxl.chart import BarChart, Reference
     from openpyxl.styles import Font
 
-    from samrehab_cli import workbooks
+    from samrehab_cli.storage import workbooks
 
     header, rows = _outcome_table_rows(result)
     book = openpyxl.Workbook()
@@ -349,7 +349,7 @@ def _ors_sheet(book: OpenpyxlWorkbook, result: Outcomes) -> None:
     """Sheet ``ORS``: a row per group (percentages as numbers, header ``(%)``) and a chart of policy_percent per team."""
     from openpyxl.chart import BarChart, Reference
 
-    from samrehab_cli import workbooks
+    from samrehab_cli.storage import workbooks
 
     headers = ["Grupp", "Namn", *(f"{h} (%)" if kind == "%" else h for h, kind in ORS_HEADERS.values())]
     rows = [[_SECTIONS[r.group], r.name, *(getattr(r, k) for k in ORS_HEADERS)] for r in result.ors]

@@ -12,7 +12,7 @@ import openpyxl
 from msoffcrypto.method.ecma376_agile import ECMA376Agile
 from python_calamine import CalamineWorkbook
 
-from samrehab_cli import crypto, workbooks
+from samrehab_cli.storage import crypto, workbooks
 from tests.benchmarks.timing import paired, show
 from tests.conftest import PASSWORD
 

@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from samrehab_cli import crypto, outcomes, register
-from samrehab_cli.period import parse_period
+from samrehab_cli.participants import outcomes
+from samrehab_cli.participants import read as register
+from samrehab_cli.participants.period import parse_period
+from samrehab_cli.storage import crypto
 from tests.benchmarks.timing import paired, show
 from tests.register_files import person, write_register
 

@@ -13,10 +13,11 @@ import datetime as dt
 import random
 from pathlib import Path
 
-from samrehab_cli import contact, crypto, personnummer, workbooks
+from samrehab_cli.registration import contact, personnummer
+from samrehab_cli.registration.validate import validate_file
 from samrehab_cli.schema import WEEK
 from samrehab_cli.sheets import parse_sheets
-from samrehab_cli.validate import validate_file
+from samrehab_cli.storage import crypto, workbooks
 from tests.benchmarks.timing import paired, show
 from tests.conftest import PASSWORD, make_workbook
 

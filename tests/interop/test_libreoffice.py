@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from samrehab_cli import crypto, sheets, workbooks
+from samrehab_cli import sheets
+from samrehab_cli.storage import crypto, workbooks
 from tests.conftest import PASSWORD, make_workbook
 
 SYSTEM_PYTHON = "/usr/bin/python3"
@@ -91,7 +92,7 @@ def test_we_read_the_rc4_xls_libreoffice_writes(roundtrip: dict) -> None:
 def test_a_template_filled_in_libreoffice_validates_clean(roundtrip: dict) -> None:
     """Dates typed into the date columns become dates, the personnummer is read as its digits (UNO's setFormula
     stores it as a number despite the text format), and every rule passes."""
-    from samrehab_cli.validate import validate_file
+    from samrehab_cli.registration.validate import validate_file
 
     path = roundtrip["folder"] / "ifylld.xlsx"
     findings = validate_file(path, crypto.Passwords(), dt.date(2020, 12, 31))

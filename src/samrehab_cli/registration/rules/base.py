@@ -17,8 +17,8 @@ from functools import cached_property
 from itertools import accumulate, chain, compress, repeat
 from operator import attrgetter, not_
 
-from samrehab_cli import personnummer
 from samrehab_cli.findings import Finding, Rule, Severity
+from samrehab_cli.registration import personnummer
 from samrehab_cli.schema import WEEK
 from samrehab_cli.sheets import ABSENT, EMPTY, Cell, ParsedSheet, Row, Table
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from samrehab_cli import crypto, errors, files
+from samrehab_cli import errors
+from samrehab_cli.storage import crypto, files
 
 if TYPE_CHECKING:
     from openpyxl import Workbook as OpenpyxlWorkbook

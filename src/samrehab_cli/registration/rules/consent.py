@@ -1,7 +1,7 @@
 """Rules for rows with ``Samtycke`` = Ja (V220–V243).
 
 Mobile numbers are checked with ``phonenumbers`` and e-mail addresses with ``email-validator`` (no network), through
-:mod:`samrehab_cli.contact`.
+:mod:`samrehab_cli.registration.contact`.
 """
 
 from __future__ import annotations
@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 
-from samrehab_cli import personnummer
 from samrehab_cli.catalog import RULE
-from samrehab_cli.contact import valid_emails, valid_mobiles
 from samrehab_cli.findings import Finding
-from samrehab_cli.personnummer import Problem
-from samrehab_cli.rules.base import Context, is_present
+from samrehab_cli.registration import personnummer
+from samrehab_cli.registration.contact import valid_emails, valid_mobiles
+from samrehab_cli.registration.personnummer import Problem
+from samrehab_cli.registration.rules.base import Context, is_present
 from samrehab_cli.schema import GROUPS, PAPER_SURVEYS, YES
 from samrehab_cli.sheets import Cell
 

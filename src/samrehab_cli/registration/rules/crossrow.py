@@ -8,7 +8,7 @@ from operator import attrgetter
 
 from samrehab_cli.catalog import RULE
 from samrehab_cli.findings import Finding
-from samrehab_cli.rules.base import Context
+from samrehab_cli.registration.rules.base import Context
 
 UNIQUE = (("K301", "personnummer"), ("K302", "envelope"), ("K303", "serial"))
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from samrehab_cli import crypto, errors, workbooks
+from samrehab_cli import errors
 from samrehab_cli.findings import SEVERITIES, Finding
+from samrehab_cli.storage import crypto, workbooks
 
 FILLS = {"fel": "FF8080", "varning": "FFE066", "info": "DDEBF7"}
 AUTHOR = "samrehab validate"

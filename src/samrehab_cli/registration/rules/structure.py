@@ -1,7 +1,7 @@
 """Rules on the workbook's sheets and a week sheet's headers (SPEC §2.3 "Structure"): S110–S114.
 
 S101–S103 (the file cannot be read, cannot be decrypted, is not encrypted) are found where the file is opened,
-in :mod:`samrehab_cli.validate`.
+in :mod:`samrehab_cli.registration.validate`.
 """
 
 from __future__ import annotations

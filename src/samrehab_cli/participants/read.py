@@ -2,7 +2,7 @@
 
 The register is one or more workbooks (or a folder of them), encrypted or not. Every sheet whose row 1 holds the
 participant headers of :data:`schema.PARTICIPANTS` is read; sheets named ``ORS`` hold ORS/SRS measurements
-(SPEC §5.4), used by :mod:`samrehab_cli.ors`; other sheets are ignored. An ORS row must hold ORS or SRS;
+(SPEC §5.4), used by :mod:`samrehab_cli.participants.ors`; other sheets are ignored. An ORS row must hold ORS or SRS;
 a row with SRS only counts for the SRS share, not as an ORS measurement. Rows with a finding of severity
 ``fel`` are left out of :attr:`Register.participants` and counted in :attr:`Register.excluded`.
 """
@@ -27,7 +27,7 @@ from samrehab_cli.sheets import Row
 if TYPE_CHECKING:
     import pandas as pd
 
-    from samrehab_cli import crypto
+    from samrehab_cli.storage import crypto
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 #: a dropout leaves on or before the day this many calendar months after enrolment (SPEC §5.2)
@@ -105,7 +105,7 @@ def read(paths: Sequence[Path], passwords: crypto.Passwords, *, today: dt.date,
 def read_rows(paths: Sequence[Path], passwords: crypto.Passwords,
               ors_paths: Sequence[Path] = ()) -> tuple[list[SourceRow], list[SourceRow]]:
     """The typed rows of every participant sheet and every ``ORS`` sheet (reading only, no rules)."""
-    from samrehab_cli import workbooks
+    from samrehab_cli.storage import workbooks
 
     files = expand(paths)
     participant_rows: list[SourceRow] = []

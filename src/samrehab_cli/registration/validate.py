@@ -13,13 +13,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from samrehab_cli import crypto, errors, rules, workbooks
+from samrehab_cli import errors
 from samrehab_cli.catalog import RULE
 from samrehab_cli.dates import Week, week_from_sheet_name
 from samrehab_cli.findings import Finding, Report
-from samrehab_cli.rules import structure
+from samrehab_cli.registration import rules
+from samrehab_cli.registration.rules import structure
 from samrehab_cli.schema import WEEK
 from samrehab_cli.sheets import parse_sheets
+from samrehab_cli.storage import crypto, workbooks
 
 _NOT_OPENED = (errors.PasswordNeeded, errors.WrongPassword, errors.NoPassword)
 _CELL = re.compile(r"^([A-Z]+)(\d+)$")

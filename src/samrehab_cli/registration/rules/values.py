@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 
 from samrehab_cli.catalog import RULE
 from samrehab_cli.findings import Finding
-from samrehab_cli.rules.base import Context, is_present
+from samrehab_cli.registration.rules.base import Context, is_present
 from samrehab_cli.schema import WEEK, Kind
 
 DATE_KEYS = tuple(column.key for column in WEEK.columns if column.kind is Kind.DATE)

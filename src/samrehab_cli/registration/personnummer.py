@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from enum import Enum
 from typing import Literal, NamedTuple
 
-from samrehab_cli import lines
+from samrehab_cli.registration import lines
 
 COORDINATION_OFFSET = 60  # a samordningsnummer has day + 60 (61–91)
 _REMOVED = str.maketrans("", "", "-+ \t\u00a0")

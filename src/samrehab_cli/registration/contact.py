@@ -12,7 +12,7 @@ answer (tests compare the two over generated input):
   for every number. Numbers with + go to ``phonenumbers.parse`` and ``number_type`` unchanged.
 
 ``valid_emails`` and ``valid_mobiles`` judge a whole column at once: the common forms are found by one pattern over
-all of them (:mod:`samrehab_cli.lines`), and only the rest are judged one by one. Both libraries are imported on
+all of them (:mod:`samrehab_cli.registration.lines`), and only the rest are judged one by one. Both libraries are imported on
 first use: they are slow to import.
 """
 
@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from functools import cache, lru_cache
 from types import ModuleType
 
-from samrehab_cli import lines
+from samrehab_cli.registration import lines
 
 REGION = "SE"  # a number written without + is Swedish
 

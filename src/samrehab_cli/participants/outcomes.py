@@ -1,6 +1,6 @@
 """The Södra Dalarna outcome measures (SPEC §5.2): pandas in, a result model out, never printing.
 
-A period (:mod:`samrehab_cli.period`) is a year or a half-year. Every count is a vectorised comparison over the register's data frame (one row per valid participant), summed per group:
+A period (:mod:`samrehab_cli.participants.period`) is a year or a half-year. Every count is a vectorised comparison over the register's data frame (one row per valid participant), summed per group:
 the total, each team (alphabetically) and each gender (Kvinna, Man, and Annat when present).
 
 ``previous`` holds the same figures for the previous period of the same kind (2020 → 2019, 2020H1 → 2019H2,
@@ -23,16 +23,22 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel
 
-from samrehab_cli import ors
 from samrehab_cli.findings import Finding
-from samrehab_cli.ors import OrsRow
-from samrehab_cli.period import Period, groups, percent, round1, swedish_key
+from samrehab_cli.participants import ors
+from samrehab_cli.participants.ors import OrsRow
+from samrehab_cli.participants.period import (
+    Period,
+    groups,
+    percent,
+    round1,
+    swedish_key,
+)
 from samrehab_cli.schema import EXIT_REASONS, LABOUR_SUPPORTS
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from samrehab_cli.register import Register
+    from samrehab_cli.participants.read import Register
 
 #: Row keys of the outcome columns, in the order of the policy's table and of :data:`schema.EXIT_REASONS`.
 OUTCOME_KEYS = ("work", "studies", "vocational_rehab", "medical_rehab", "sickness_compensation", "other")

@@ -6,9 +6,10 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from samrehab_cli import schema, workbooks
+from samrehab_cli import schema
 from samrehab_cli.dates import Week, today, week_from_sheet_name
 from samrehab_cli.schema import WEEK, Column, Kind
+from samrehab_cli.storage import workbooks
 
 if TYPE_CHECKING:
     from openpyxl import Workbook

@@ -9,8 +9,14 @@ import datetime as dt
 from collections.abc import Iterator
 
 from samrehab_cli.findings import Finding
-from samrehab_cli.rules import consent, crossrow, no_consent, structure, values
-from samrehab_cli.rules.base import Context
+from samrehab_cli.registration.rules import (
+    consent,
+    crossrow,
+    no_consent,
+    structure,
+    values,
+)
+from samrehab_cli.registration.rules.base import Context
 from samrehab_cli.schema import NO, YES
 from samrehab_cli.sheets import Table
 

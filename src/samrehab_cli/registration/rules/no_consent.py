@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 
 from samrehab_cli.catalog import RULE
 from samrehab_cli.findings import Finding
-from samrehab_cli.rules.base import Context, is_present
+from samrehab_cli.registration.rules.base import Context, is_present
 from samrehab_cli.schema import GROUPS, IDENTIFYING
 
 YOUNGEST, OLDEST = 16, 70

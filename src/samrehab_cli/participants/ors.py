@@ -19,10 +19,10 @@ from pydantic import BaseModel
 
 from samrehab_cli.dates import add_months
 from samrehab_cli.findings import Finding
-from samrehab_cli.period import Period, groups, percent, round1
+from samrehab_cli.participants.period import Period, groups, percent, round1
 
 if TYPE_CHECKING:
-    from samrehab_cli.register import Register
+    from samrehab_cli.participants.read import Register
 
 POLICY_MONTHS = 2  # "allra senast en gång per varannan månad"
 PREFERRED_MONTHS = 1  # "helst en gång i månaden"

@@ -1,0 +1,1 @@
+"""ISF's side: the master register (huvudregister), merge, status, receipts and the follow-up lists."""

@@ -1,0 +1,1 @@
+"""The weekly registration workbook: the template, its rules, validate and the marked copy."""
