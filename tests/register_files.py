@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from samrehab_cli import sheets
-from samrehab_cli.participants import read as register
+from samrehab_cli.participants import read
 from samrehab_cli.schema import ORS, PARTICIPANTS, SheetSchema
 from samrehab_cli.storage import crypto, workbooks
 
@@ -30,14 +30,14 @@ def table(sheet_schema: SheetSchema, rows: Iterable[Mapping[str, object]]) -> li
 
 
 def source_rows(rows: Iterable[Mapping[str, object]], sheet_schema: SheetSchema = PARTICIPANTS,
-                sheet: str = "Deltagare", file: str = "register.xlsx") -> list[register.SourceRow]:
+                sheet: str = "Deltagare", file: str = "register.xlsx") -> list[read.SourceRow]:
     parsed = sheets.parse_sheet(sheet_schema, sheet, table(sheet_schema, rows), skip_empty=())
-    return [register.SourceRow(file, row) for row in parsed.rows]
+    return [read.SourceRow(file, row) for row in parsed.rows]
 
 
 def make_register(rows: Iterable[Mapping[str, object]], ors: Iterable[Mapping[str, object]] = (),
-                  today: dt.date = TODAY) -> register.Register:
-    return register.from_rows(source_rows(rows), source_rows(ors, ORS, "ORS"), today=today)
+                  today: dt.date = TODAY) -> read.ParticipantRegister:
+    return read.from_rows(source_rows(rows), source_rows(ors, ORS, "ORS"), today=today)
 
 
 def write_register(path: Path, rows: Sequence[Mapping[str, object]], ors: Sequence[Mapping[str, object]] = (),

@@ -11,8 +11,7 @@ import openpyxl
 import pytest
 from register_files import person, write_register
 
-from samrehab_cli.participants import ors, outcomes
-from samrehab_cli.participants import read as register
+from samrehab_cli.participants import ors, outcomes, read
 from samrehab_cli.participants.period import parse_period
 from samrehab_cli.storage import crypto
 
@@ -63,7 +62,7 @@ def test_no_srs_score_in_any_output(run, tmp_path: Path) -> None:
 
     from samrehab_cli import render
 
-    reg = register.read([path], crypto.Passwords(), today=D(2021, 6, 30))
+    reg = read.load([path], crypto.Passwords(), today=D(2021, 6, 30))
     result = outcomes.compute(reg, parse_period("2021H1"))
     buffer = io.StringIO()
     render.outcomes_human(result, Console(file=buffer, width=200, color_system=None), terminal=True)
@@ -82,7 +81,7 @@ def test_no_srs_score_in_any_output(run, tmp_path: Path) -> None:
 
 def test_json_is_the_library_result(run) -> None:
     result = run("ors", "--due", "--date", "2020-11-15", "--register", EXAMPLE, "--format", "json", "--today", TODAY)
-    reg = register.read([EXAMPLE], crypto.Passwords(), today=D(2021, 6, 30))
+    reg = read.load([EXAMPLE], crypto.Passwords(), today=D(2021, 6, 30))
     assert json.loads(result.stdout) == json.loads(ors.due(reg, D(2020, 11, 15)).model_dump_json())
     assert json.loads(result.stdout)["due"]
 

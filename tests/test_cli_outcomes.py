@@ -13,8 +13,7 @@ import pytest
 from conftest import PASSWORD
 from register_files import person, write_register
 
-from samrehab_cli.participants import outcomes
-from samrehab_cli.participants import read as register
+from samrehab_cli.participants import outcomes, read
 from samrehab_cli.participants.period import parse_period
 from samrehab_cli.storage import crypto
 
@@ -46,7 +45,7 @@ def test_policy_example_through_the_cli(run) -> None:
 
 def test_json_is_the_library_result(run) -> None:
     result = run("outcomes", "2020H2", "--register", EXAMPLE, "--format", "json", "--today", TODAY)
-    reg = register.read([EXAMPLE], crypto.Passwords(), today=D(2021, 6, 30))
+    reg = read.load([EXAMPLE], crypto.Passwords(), today=D(2021, 6, 30))
     expected = outcomes.compute(reg, parse_period("2020H2"))
     assert json.loads(result.stdout) == json.loads(expected.model_dump_json())
 
@@ -68,7 +67,7 @@ def test_rich_table_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
 
     from samrehab_cli import render
 
-    reg = register.read([EXAMPLE], crypto.Passwords(), today=D(2021, 6, 30))
+    reg = read.load([EXAMPLE], crypto.Passwords(), today=D(2021, 6, 30))
     buffer = io.StringIO()
     result = outcomes.compute(reg, parse_period("2020"))
     render.outcomes_human(result, Console(file=buffer, width=160, color_system=None), terminal=True)

@@ -8,7 +8,7 @@ import pytest
 from register_files import TODAY, make_register, person, source_rows
 
 from samrehab_cli.catalog import RULES
-from samrehab_cli.participants import read as register
+from samrehab_cli.participants import rules
 
 PARTICIPANT_RULES = {rule.code: rule for rule in RULES if rule.code.startswith("D")}
 
@@ -17,7 +17,7 @@ D = dt.date
 
 def codes(*rows: dict[str, object], today: dt.date = TODAY) -> dict[str, str]:
     """code → severity of the findings for ``rows``."""
-    return {f.code: f.severity for f in register.check(source_rows(rows), today)}
+    return {f.code: f.severity for f in rules.check(source_rows(rows), today)}
 
 
 TRIGGERS = [
@@ -83,19 +83,19 @@ def test_every_code_is_in_the_catalog_and_tested() -> None:
 
 
 def test_finding_says_where_and_what() -> None:
-    [finding] = register.check(source_rows([person(), person("D2", team=None)]), TODAY)
+    [finding] = rules.check(source_rows([person(), person("D2", team=None)]), TODAY)
     assert finding.model_dump() == {
         "code": "D407", "severity": "fel", "file": "register.xlsx", "sheet": "Deltagare", "cell": "B3", "row": 3,
         "column": "Team", "value": None,
         "message": "Team saknas. Skriv vilket team deltagaren tillhör, till exempel Avesta, Hedemora eller Säter.",
     }
-    [finding] = register.check(source_rows([person(years_without_work=75)]), TODAY)
+    [finding] = rules.check(source_rows([person(years_without_work=75)]), TODAY)
     assert finding.message.startswith("År utan arbete eller studier är större än 60.")
     assert (finding.cell, finding.value) == ("H2", "75")
 
 
 def test_both_duplicates_are_reported() -> None:
-    found = register.check(source_rows([person("D1"), person("D2"), person("D1")]), TODAY)
+    found = rules.check(source_rows([person("D1"), person("D2"), person("D1")]), TODAY)
     assert [(f.code, f.row) for f in found] == [("D401", 2), ("D401", 4)]
 
 

@@ -473,7 +473,7 @@ def outcomes(
     """
     from samrehab_cli import render
     from samrehab_cli.participants import outcomes as oc
-    from samrehab_cli.participants import read as reg
+    from samrehab_cli.participants import read as participants
     from samrehab_cli.participants.period import parse_period
     from samrehab_cli.storage import files
 
@@ -488,7 +488,7 @@ def outcomes(
     paths = _register_paths(register)
     if output is not None:
         files.check_output(output, force=force, inputs=tuple(paths))
-    data = reg.read(paths, _passwords(password_file, password_stdin), today=day, ors_paths=ors or ())
+    data = participants.load(paths, _passwords(password_file, password_stdin), today=day, ors_paths=ors or ())
     if strict and data.has_errors:
         _refuse_with_errors(data.findings, fmt)
     result = oc.compute(data, chosen)
@@ -536,7 +536,7 @@ def ors(
     """
     from samrehab_cli import render
     from samrehab_cli.participants import ors as ors_lib
-    from samrehab_cli.participants import read as reg
+    from samrehab_cli.participants import read as participants
 
     if not due:
         raise errors.BadOption(message="Lägg till --due för att lista vilka som behöver ORS. ORS-uppföljningen "
@@ -544,7 +544,7 @@ def ors(
     fmt = _format(output_format, "human", "json", "csv")
     day = _date_or_today(date)
     checked_on = _date_or_today(today_option)
-    data = reg.read(_register_paths(register), _passwords(password_file, password_stdin), today=checked_on,
+    data = participants.load(_register_paths(register), _passwords(password_file, password_stdin), today=checked_on,
                     ors_paths=ors_files or ())
     result = ors_lib.due(data, day, team.strip() if team else None)
     if fmt == "json":

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from samrehab_cli.participants import outcomes
-from samrehab_cli.participants import read as register
+from samrehab_cli.participants import outcomes, read
 from samrehab_cli.participants.period import parse_period
 from samrehab_cli.storage import crypto
 from tests.benchmarks.timing import paired, show
@@ -43,14 +42,14 @@ def test_outcomes_100k(big_register: Path) -> None:
     passwords = crypto.Passwords()
     today = dt.date(2030, 1, 1)
     chosen = parse_period("2020")
-    rows, _ = register.read_rows([big_register], passwords)
+    rows, _ = read.read_rows([big_register], passwords)
     assert len(rows) == N
 
     def compute() -> outcomes.Outcomes:
-        return outcomes.compute(register.from_rows(rows, today=today), chosen)
+        return outcomes.compute(read.from_rows(rows, today=today), chosen)
 
     result = compute()
     assert result.rows[0].active > 10_000 and result.excluded_rows == 0
     show(f"outcomes {N:,} deltagare (regler + tabeller)",
-         paired(compute, lambda: register.read_rows([big_register], passwords), repeat=3),
+         paired(compute, lambda: read.read_rows([big_register], passwords), repeat=3),
          "läsa samma fil (calamine + parse_sheet)", "mål ≤ 0,5")

@@ -22,7 +22,7 @@ from samrehab_cli.findings import Finding
 from samrehab_cli.participants.period import Period, groups, percent, round1
 
 if TYPE_CHECKING:
-    from samrehab_cli.participants.read import Register
+    from samrehab_cli.participants.read import ParticipantRegister
 
 POLICY_MONTHS = 2  # "allra senast en gång per varannan månad"
 PREFERRED_MONTHS = 1  # "helst en gång i månaden"
@@ -99,7 +99,7 @@ class OrsRow(BaseModel):
     srs_percent: float | None
 
 
-def compute(register: Register, p: Period) -> list[OrsRow]:
+def compute(register: ParticipantRegister, p: Period) -> list[OrsRow]:
     """The ORS rows for ``p`` (same groups and order as the outcome rows); [] when the register has no ORS."""
     import numpy as np
     import pandas as pd
@@ -165,7 +165,7 @@ class DueList(BaseModel):
     findings: list[Finding]
 
 
-def due(register: Register, day: dt.date, team: str | None = None) -> DueList:
+def due(register: ParticipantRegister, day: dt.date, team: str | None = None) -> DueList:
     """Participants enrolled on ``day`` whose last ORS on or before it (else Inskrivningsdatum) plus one month is
     before ``day``; ``next_required_by`` = that date + two months, overdue when before ``day``. A participant who
     exits on or before ``next_required_by`` is not listed (the exit comes first)."""

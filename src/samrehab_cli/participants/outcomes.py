@@ -38,7 +38,7 @@ from samrehab_cli.schema import EXIT_REASONS, LABOUR_SUPPORTS
 if TYPE_CHECKING:
     import pandas as pd
 
-    from samrehab_cli.participants.read import Register
+    from samrehab_cli.participants.read import ParticipantRegister
 
 #: Row keys of the outcome columns, in the order of the policy's table and of :data:`schema.EXIT_REASONS`.
 OUTCOME_KEYS = ("work", "studies", "vocational_rehab", "medical_rehab", "sickness_compensation", "other")
@@ -145,7 +145,7 @@ def covers(df: pd.DataFrame, p: Period) -> bool:
     return bool((df["start"] <= np.datetime64(p.end, "s")).any())
 
 
-def compute(register: Register, p: Period) -> Outcomes:
+def compute(register: ParticipantRegister, p: Period) -> Outcomes:
     """The outcome tables of SPEC §5.2 for period ``p``."""
     df = register.participants
     f = flags(df, p)

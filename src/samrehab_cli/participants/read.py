@@ -1,26 +1,25 @@
-"""The teams' participant register (SPEC §5.1) and its rules D401–D410 (SPEC §5.3) and D420–D424 (SPEC §5.4).
+"""Reading the teams' participant register (SPEC §5.1) into data frames, checked by :mod:`.rules` (D401–D424).
 
 The register is one or more workbooks (or a folder of them), encrypted or not. Every sheet whose row 1 holds the
 participant headers of :data:`schema.PARTICIPANTS` is read; sheets named ``ORS`` hold ORS/SRS measurements
 (SPEC §5.4), used by :mod:`samrehab_cli.participants.ors`; other sheets are ignored. An ORS row must hold ORS or SRS;
 a row with SRS only counts for the SRS share, not as an ORS measurement. Rows with a finding of severity
-``fel`` are left out of :attr:`Register.participants` and counted in :attr:`Register.excluded`.
+``fel`` are left out of :attr:`ParticipantRegister.participants` and counted in
+:attr:`ParticipantRegister.excluded`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from samrehab_cli import errors, sheets
-from samrehab_cli.catalog import RULE
 from samrehab_cli.dates import add_months
-from samrehab_cli.findings import Finding, Severity
+from samrehab_cli.findings import Finding
+from samrehab_cli.participants import rules
 from samrehab_cli.schema import ORS, ORS_SHEET, PARTICIPANTS
 from samrehab_cli.sheets import Row
 
@@ -32,10 +31,7 @@ if TYPE_CHECKING:
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 #: a dropout leaves on or before the day this many calendar months after enrolment (SPEC §5.2)
 DROPOUT_MONTHS = 2
-MAX_YEARS_WITHOUT_WORK = Decimal(60)
 
-MAX_SCORE = Decimal(40)
-SCORE_STEP = Decimal("0.1")
 
 
 class NoRegisterFiles(errors.SamrehabError):
@@ -59,7 +55,7 @@ class SourceRow:
 
 
 @dataclass
-class Register:
+class ParticipantRegister:
     """The register as read: valid participants as a data frame, the ORS rows, the findings.
 
     ``ors`` holds the measurements without findings (None when the register has no ORS rows at all).
@@ -95,8 +91,8 @@ def expand(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
-def read(paths: Sequence[Path], passwords: crypto.Passwords, *, today: dt.date,
-         ors_paths: Sequence[Path] = ()) -> Register:
+def load(paths: Sequence[Path], passwords: crypto.Passwords, *, today: dt.date,
+         ors_paths: Sequence[Path] = ()) -> ParticipantRegister:
     """Read and check the register in ``paths`` (files or folders) and extra ORS workbooks ``ors_paths``."""
     participant_rows, ors_rows = read_rows(paths, passwords, ors_paths=ors_paths)
     return from_rows(participant_rows, ors_rows, today=today)
@@ -146,144 +142,26 @@ def _looks_like_register(rows: Sequence[Sequence[object]]) -> bool:
     return "participant_id" in keys and len(keys) > 1
 
 
-# --- the rules ---------------------------------------------------------------------------------------------------
-def check(rows: Sequence[SourceRow], today: dt.date) -> list[Finding]:
-    """Every finding D401–D410 for ``rows``, in row order."""
-    counts = Counter(r.row.value("participant_id") for r in rows)
-    found: list[Finding] = []
-    for source in rows:
-        found += check_row(source, today, duplicated=counts[source.row.value("participant_id")] > 1)
-    return found
-
-
-def check_row(source: SourceRow, today: dt.date, *, duplicated: bool = False) -> list[Finding]:
-    row, file = source.row, source.file
-    found: list[Finding] = []
-
-    def add(code: str, key: str, severity: Severity | None = None, **fields: object) -> None:
-        header = PARTICIPANTS[key].header
-        found.append(RULE[code].at(file, row, key, header, severity=severity, **fields))
-
-    if row["participant_id"].empty:
-        add("D401", "participant_id", problem="saknas")
-    elif duplicated:
-        add("D401", "participant_id", problem="finns på flera rader")
-    if row["team"].empty:
-        add("D407", "team")
-    start, end = row["start"], row["end"]
-    if start.empty or start.invalid:
-        add("D402", "start", problem="saknas" if start.empty else "är inget datum")
-    if end.invalid:
-        add("D402", "end", problem="är inget datum")
-    if isinstance(start.value, dt.date) and isinstance(end.value, dt.date) and end.value < start.value:
-        add("D403", "end", start=start.value.isoformat(), end=end.value.isoformat())
-    for key in ("start", "end"):
-        day = row[key].value
-        if isinstance(day, dt.date) and day > today:
-            add("D410", key, day=day.isoformat())
-    reason, support = row["exit_reason"], row["labour_support"]
-    if not end.empty and reason.empty:
-        add("D404", "exit_reason", problem="Avslutsdatum är ifyllt men Avslutsorsak saknas")
-    elif end.empty and not reason.empty:
-        add("D404", "end", problem="Avslutsorsak är ifylld men Avslutsdatum saknas")
-    for key in ("exit_reason", "labour_support", "gender"):
-        cell = row[key]
-        if cell.invalid or (key == "gender" and cell.empty):
-            add("D405", key, problem="saknas" if cell.empty else "är inte tillåtet",
-                allowed=", ".join(PARTICIPANTS[key].choices))
-    if reason.value == "Arbete" and support.empty:
-        add("D406", "labour_support", problem="Arbetsmarknadsstöd saknas vid Arbete. Välj Utan stöd eller det stöd "
-                                              "deltagaren fick (till exempel Lönebidrag).")
-    elif not support.empty and not reason.empty and reason.value != "Arbete":
-        add("D406", "labour_support", problem="Arbetsmarknadsstöd är ifyllt fast Avslutsorsak inte är Arbete. "
-                                              "Töm cellen eller rätta avslutsorsaken.")
-    years = row["years_without_work"]
-    if years.empty:
-        add("D408", "years_without_work", severity="varning", problem="saknas")
-    elif years.invalid:
-        add("D408", "years_without_work", problem="är inget tal")
-    elif isinstance(years.value, Decimal) and years.value < 0:
-        add("D408", "years_without_work", problem="är negativt")
-    elif isinstance(years.value, Decimal) and years.value > MAX_YEARS_WITHOUT_WORK:
-        add("D408", "years_without_work", problem="är större än 60")
-    if reason.value == "Annat" and row["comment"].empty:
-        add("D409", "comment")
-    return found
-
-
 # --- the register as a data frame --------------------------------------------------------------------------------
 def from_rows(participant_rows: Sequence[SourceRow], ors_rows: Sequence[SourceRow] = (), *,
-              today: dt.date) -> Register:
+              today: dt.date) -> ParticipantRegister:
     """Check the rows and keep the valid ones as data frames.
 
     Participant rows with a ``fel`` are left out; ORS rows with any finding D420–D424 (even the warning D422) are
     left out of every ORS figure (SPEC §5.4).
     """
-    findings = check(participant_rows, today)
+    findings = rules.check(participant_rows, today)
     bad = {(f.file, f.sheet, f.row) for f in findings if f.severity == "fel"}
     valid = [s.row for s in participant_rows if (s.file, s.row.sheet.name, s.row.number) not in bad]
     participants = frame(valid)
     if not ors_rows:
-        return Register(participants, findings, len(participant_rows) - len(valid))
+        return ParticipantRegister(participants, findings, len(participant_rows) - len(valid))
     known = {s.row.value("participant_id") for s in participant_rows} - {None}
-    ors_findings = check_ors(ors_rows, participants, known, today)
+    ors_findings = rules.check_ors(ors_rows, participants, known, today)
     flagged = {(f.file, f.sheet, f.row) for f in ors_findings}
     kept = [s.row for s in ors_rows if (s.file, s.row.sheet.name, s.row.number) not in flagged]
-    return Register(participants, findings + ors_findings, len(participant_rows) - len(valid), ors_frame(kept),
+    return ParticipantRegister(participants, findings + ors_findings, len(participant_rows) - len(valid), ors_frame(kept),
                     len(ors_rows) - len(kept))
-
-
-def check_ors(rows: Sequence[SourceRow], participants: pd.DataFrame, known: set[object],
-              today: dt.date) -> list[Finding]:
-    """Every finding D420–D424 for the ORS rows; ``known`` are the Deltagar-ID of the register's rows."""
-    enrolment = {pid: (start.date(), None if end != end else end.date())  # NaT != NaT
-                 for pid, start, end in participants[["participant_id", "start", "end"]].itertuples(index=False)}
-    days = Counter((r.row.value("participant_id"), r.row.value("date")) for r in rows)
-    found: list[Finding] = []
-    for source in rows:
-        row, file = source.row, source.file
-
-        def add(code: str, key: str, **fields: object) -> None:
-            header = ORS[key].header  # never an SRS score in any output:
-            found.append(RULE[code].at(file, row, key, header, show_value=key != "srs",  # noqa: B023
-                                        **fields))
-
-        pid, day = row.value("participant_id"), row.value("date")
-        if row["ors"].empty and row["srs"].empty:
-            add("D420", "ors", problem="saknas")
-        for key in ("ors", "srs"):
-            problem = _score_problem(row[key])
-            if problem:
-                add("D420", key, problem=problem)
-        if pid is None:
-            add("D421", "participant_id", problem="saknas")
-        elif pid not in known:
-            add("D421", "participant_id", problem=f"{pid} finns inte i deltagarregistret")
-        cell = row["date"]
-        if cell.empty or cell.invalid:
-            add("D423", "date", problem="saknas" if cell.empty else "är inget datum")
-        elif isinstance(day, dt.date) and day > today:
-            add("D423", "date", problem=f"{day.isoformat()} ligger i framtiden")
-        if isinstance(day, dt.date) and pid in enrolment:
-            start, end = enrolment[pid]
-            if day < start or (end is not None and day > end):
-                add("D422", "date", day=day.isoformat(), enrolment=f"{start.isoformat()}–{'' if end is None else end.isoformat()}")
-        if isinstance(day, dt.date) and pid is not None and days[(pid, day)] > 1:
-            add("D424", "date", participant=pid, day=day.isoformat())
-    return found
-
-
-def _score_problem(cell: sheets.Cell) -> str | None:
-    if cell.empty:
-        return None
-    value = cell.value
-    if not isinstance(value, Decimal):
-        return "är inget tal"
-    if not 0 <= value <= MAX_SCORE:
-        return "ligger inte mellan 0 och 40"
-    if value % SCORE_STEP:
-        return "har mer än en decimal"
-    return None
 
 
 def ors_frame(rows: Sequence[Row]) -> pd.DataFrame:
@@ -299,7 +177,7 @@ def ors_frame(rows: Sequence[Row]) -> pd.DataFrame:
 
 
 def frame(rows: Sequence[Row]) -> pd.DataFrame:
-    """Valid participant rows as a data frame (see :class:`Register`)."""
+    """Valid participant rows as a data frame (see :class:`ParticipantRegister`)."""
     import pandas as pd
 
     def values(key: str) -> list[object]:
