@@ -12,7 +12,7 @@ from hypothesis import settings
 from typer.testing import CliRunner
 
 from samrehab_cli import dates
-from samrehab_cli.cli import app
+from samrehab_cli.cli.app import app
 from samrehab_cli.dates import Week
 from samrehab_cli.registration import template
 from samrehab_cli.storage import crypto, workbooks

@@ -14,7 +14,7 @@ import msoffcrypto
 import pytest
 from openpyxl import load_workbook
 
-from samrehab_cli.cli import app
+from samrehab_cli.cli.app import app
 from samrehab_cli.registration import template
 from samrehab_cli.storage import crypto, workbooks
 from tests.conftest import FORBUND, OFFICE, OLD_PASSWORD, PASSWORD, make_workbook
@@ -216,7 +216,7 @@ def test_help_is_swedish_with_an_example_for_every_command(run) -> None:
 
 
 def test_help_imports_no_heavy_module() -> None:
-    code = ("import sys\nsys.argv = ['samrehab', '--help']\nfrom samrehab_cli.cli import main\n"
+    code = ("import sys\nsys.argv = ['samrehab', '--help']\nfrom samrehab_cli.cli.app import main\n"
             "try:\n    main()\nexcept SystemExit:\n    pass\n"
             "heavy = ('openpyxl', 'pandas', 'msoffcrypto', 'python_calamine', 'pydantic', 'numpy')\n"
             "print('HEAVY', [m for m in heavy if m in sys.modules])\n")
@@ -240,11 +240,11 @@ def test_unexpected_error_is_one_line_unless_debug(run, tmp_path: Path, password
 def test_hidden_prompt_asks_twice_when_encrypting(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import getpass
 
-    from samrehab_cli import cli
+    from samrehab_cli.cli import common
 
     answers = iter([PASSWORD, PASSWORD, PASSWORD, "annat"])
     prompts: list[str] = []
-    monkeypatch.setattr(cli, "_stdin_is_terminal", lambda: True)
+    monkeypatch.setattr(common, "stdin_is_terminal", lambda: True)
     monkeypatch.setattr(getpass, "getpass", lambda prompt="": prompts.append(prompt) or next(answers))
     reg = tmp_path / "m.xlsx"
     assert run("template", "-o", reg, "--forbund", "X", "--rows", "2").exit_code == 0

@@ -60,7 +60,7 @@ def test_no_srs_score_in_any_output(run, tmp_path: Path) -> None:
                 for extra in ([], ["--format", "json"], ["--format", "csv"])]
     from rich.console import Console
 
-    from samrehab_cli import render
+    from samrehab_cli.render import outcomes as render
 
     reg = read.load([path], crypto.Passwords(), today=D(2021, 6, 30))
     result = outcomes.compute(reg, parse_period("2021H1"))

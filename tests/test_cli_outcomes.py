@@ -65,7 +65,7 @@ def test_plain_text_in_swedish(run) -> None:
 def test_rich_table_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     from rich.console import Console
 
-    from samrehab_cli import render
+    from samrehab_cli.render import outcomes as render
 
     reg = read.load([EXAMPLE], crypto.Passwords(), today=D(2021, 6, 30))
     buffer = io.StringIO()

@@ -14,7 +14,7 @@ from rule_cases import NEAR_MISSES, TODAY, TRIGGERS, Case, expected_place, layou
 from typer.testing import CliRunner
 
 from samrehab_cli.catalog import RULE, RULES
-from samrehab_cli.cli import app
+from samrehab_cli.cli.app import app
 from samrehab_cli.dates import parse_week
 from samrehab_cli.registration import template
 from samrehab_cli.registration.markup import FILLS

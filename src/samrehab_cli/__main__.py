@@ -1,3 +1,3 @@
-from samrehab_cli.cli import main
+from samrehab_cli.cli.app import main
 
 main()

@@ -58,7 +58,7 @@ def test_help_is_fast() -> None:
     def run(code: str) -> None:
         subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
 
-    help_run = paired(lambda: run("import sys; sys.argv=['samrehab','--help']\nfrom samrehab_cli.cli import main\n"
+    help_run = paired(lambda: run("import sys; sys.argv=['samrehab','--help']\nfrom samrehab_cli.cli.app import main\n"
                                   "try:\n    main()\nexcept SystemExit:\n    pass"),
                       lambda: run("import typer"))
     show("samrehab --help", help_run, "python -c 'import typer'", "mål ≤ 2,5")

@@ -57,9 +57,24 @@ def validate_file(path: Path, passwords: crypto.Passwords, today: dt.date, week:
     return check_file(path, passwords, today, week).findings
 
 
+@dataclass(frozen=True)
+class Checked:
+    """What ``samrehab validate`` found in its files: one report over all of them, and each file's result."""
+
+    report: Report
+    files: list[Validated]
+
+
+def check_files(paths: Iterable[Path], passwords: crypto.Passwords, today: dt.date,
+                week: Week | None = None) -> Checked:
+    """Check every file; one that cannot be opened is a finding, and the others are still checked."""
+    results = [check_file(path, passwords, today, week) for path in paths]
+    return Checked(Report.of(finding for result in results for finding in result.findings), results)
+
+
 def validate_files(paths: Iterable[Path], passwords: crypto.Passwords, today: dt.date,
                    week: Week | None = None) -> Report:
-    return Report.of(finding for path in paths for finding in validate_file(path, passwords, today, week))
+    return check_files(paths, passwords, today, week).report
 
 
 def check_workbook(book: workbooks.Workbook, file: str, today: dt.date, week: Week | None = None) -> list[Finding]:

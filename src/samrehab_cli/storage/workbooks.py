@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from samrehab_cli import errors
 from samrehab_cli.storage import crypto, files
@@ -149,6 +149,38 @@ def open_for_change(data: bytes, path: Path) -> OpenpyxlWorkbook:
         return openpyxl.load_workbook(io.BytesIO(data), rich_text=True)
     except Exception as exc:
         raise errors.NotAWorkbook(path=path, reason="filen kunde inte öppnas för ändring") from exc
+
+
+T = TypeVar("T")
+
+
+def changed(opened: crypto.Opened, path: Path, passwords: crypto.Passwords, edit: Callable[[OpenpyxlWorkbook], T],
+            *, encrypt_plain: bool = False) -> tuple[T, bytes | None]:
+    """What ``edit`` returns, and the bytes of the workbook it changed, protected as it was opened: encrypted again
+    with the password that opened it (the same slot of the known passwords), or left plain, unless
+    ``encrypt_plain`` asks that a plain workbook be encrypted with the newest password (a new copy that holds
+    personal data). The bytes are None when ``edit`` returns something false: nothing changed, nothing to write.
+    Everything happens in memory.
+    """
+    book = open_for_change(opened.data, path)
+    result = edit(book)
+    if not result:
+        return result, None
+    data = to_bytes(book)
+    if opened.encryption is not None:
+        return result, crypto.encrypt(data, passwords, path, slot=opened.slot or 0)
+    return result, crypto.encrypt(data, passwords, path) if encrypt_plain else data
+
+
+def rewrite(path: Path, passwords: crypto.Passwords, edit: Callable[[OpenpyxlWorkbook], T],
+            ) -> tuple[T, crypto.Opened]:
+    """Change the workbook at ``path`` in place with ``edit`` and keep its protection (:func:`changed`); the file is
+    replaced atomically, and only when ``edit`` returns something true. Returns that and how the file was opened."""
+    opened = crypto.open_bytes(files.read_bytes(path), passwords, path)
+    result, data = changed(opened, path, passwords, edit)
+    if data is not None:
+        files.atomic_write(path, data)
+    return result, opened
 
 
 def set_custom_properties(book: OpenpyxlWorkbook, values: dict[str, str | int]) -> None:

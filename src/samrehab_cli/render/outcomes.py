@@ -1,76 +1,20 @@
-"""Rendering results for people and machines: one renderer per ``--format``.
-
-Human output uses rich on a terminal and plain text otherwise; ``json`` prints the library's model exactly.
-Numbers shown to people use the Swedish format (``40 %``, ``5,6 år``). Nothing here computes a result.
-"""
+"""The outcome tables (SPEC §5.2) and the ORS table (SPEC §5.4) for people: rich tables on a terminal, plain text
+otherwise, CSV for Swedish Excel, and the report workbook with charts. Never an SRS score."""
 
 from __future__ import annotations
 
-import csv
-import io
-import sys
-from collections.abc import Iterable, Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from samrehab_cli.render.common import console, figure, is_terminal, share, to_csv
+from samrehab_cli.render.report import report_human
+
 if TYPE_CHECKING:
-    from pydantic import BaseModel
-    from rich.console import Console
-
-
-def is_terminal() -> bool:
-    return sys.stdout.isatty()
-
-
-def console(stderr: bool = False) -> Console:
-    from rich.console import Console
-
-    return Console(stderr=stderr, highlight=False)
-
-
-def to_json(model: BaseModel) -> str:
-    """Exactly the library's result model, nothing added."""
-    return model.model_dump_json(indent=2)
-
-
-def number(value: float | Decimal | None, decimals: int = 1) -> str:
-    """Swedish decimal comma, rounded half away from zero: ``5,6``; an em dash for no value."""
-    if value is None:
-        return "–"
-    quantum = Decimal(1).scaleb(-decimals)
-    rounded = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
-    return f"{rounded}".replace(".", ",").replace("-", "\u2212")
-
-
-def percent(value: float | Decimal | None, decimals: int = 0) -> str:
-    """``40 %`` (Swedish: a space before the sign)."""
-    return "–" if value is None else f"{number(value, decimals)} %"
-
-
-def csv_safe(value: object) -> object:
-    """A cell for CSV that Excel will not run as a formula (a leading ``= + - @`` gets a ``'``)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def to_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([csv_safe(value) for value in row])
-    return buffer.getvalue()
-
-
-# --- outcomes (SPEC §5.2) ---------------------------------------------------------------------------------------
-if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from openpyxl import Workbook as OpenpyxlWorkbook
+    from rich.console import Console
     from rich.table import Table
 
-    from samrehab_cli.participants.ors import DueList, DueParticipant, OrsRow
+    from samrehab_cli.participants.ors import OrsRow
     from samrehab_cli.participants.outcomes import OutcomeRow, Outcomes
 
 #: The policy's table headers, in its order, by row key.
@@ -110,20 +54,14 @@ ORS_HEADERS = {
 }
 
 
-def share(value: float | Decimal | None) -> str:
-    """A percentage for people: ``40 %``, ``33,3 %`` (one decimal only when there is one)."""
-    if value is None:
-        return "–"
-    return percent(value, 0 if Decimal(str(value)) % 1 == 0 else 1)
-
 
 def _figure(key: str, value: object) -> str:
     unit = "%" if key == "goal_attainment_percent" else BACKGROUND_HEADERS.get(key, ("", ""))[1]
-    return _cell(value, unit)
+    return figure(value, unit)
 
 
 def _ors_figure(key: str, value: object) -> str:
-    return _cell(value, ORS_HEADERS[key][1])
+    return figure(value, ORS_HEADERS[key][1])
 
 
 def ors_human(result: Outcomes, out: Console, terminal: bool) -> None:
@@ -192,18 +130,6 @@ def findings_human(result: Outcomes, out: Console, terminal: bool) -> None:
         report_human(Report.of(result.findings), out, terminal)
 
 
-def _cell(value: object, unit: str) -> str:
-    """A table cell in the Swedish format: ``40 %``, ``5,6 år``, ``+6,8``; an en dash for no value."""
-    if value is None:
-        return "–"
-    if unit == "%":
-        return share(value)  # type: ignore[arg-type]
-    if unit == "±":
-        return ("+" if value > 0 else "") + number(value)  # type: ignore[operator,arg-type]
-    if unit == "1":
-        return number(value)  # type: ignore[arg-type]
-    return f"{number(value)} {unit}" if unit else str(value)  # type: ignore[arg-type]
-
 
 def _group_tables(rows: Sequence[OutcomeRow] | Sequence[OrsRow], caption: str,
                   measures: Sequence[tuple[str, str, str]], sections: Sequence[str],
@@ -228,7 +154,7 @@ def _group_tables(rows: Sequence[OutcomeRow] | Sequence[OrsRow], caption: str,
         for row, _ in columns:
             t.add_column(escape(row.name), justify="right", no_wrap=True)
         for key, label, unit in measures:
-            t.add_row(label, *(_cell(getattr(figures, key), unit) for _, figures in columns),
+            t.add_row(label, *(figure(getattr(figures, key), unit) for _, figures in columns),
                       end_section=key in sections)
         tables.append(t)
     return tables
@@ -309,8 +235,8 @@ def outcomes_xlsx(result: Outcomes) -> bytes:
         sheet = book[title]
         sheet.column_dimensions["B"].width = 14
         for r in (1, len(current) + 4):
-            for cell in sheet[r]:
-                cell.font = Font(bold=True)
+            for header_cell in sheet[r]:
+                header_cell.font = Font(bold=True)
         if group == "team" and current:
             chart = BarChart()
             chart.type = "col"
@@ -370,136 +296,3 @@ def _ors_sheet(book: OpenpyxlWorkbook, result: Outcomes) -> None:
         chart.width, chart.height = 18, 10
         sheet.add_chart(chart, f"B{len(rows) + 5}")
 
-
-# --- validate (SPEC §2.5) -----------------------------------------------------------------------------------------
-if TYPE_CHECKING:
-    from samrehab_cli.findings import Report, Rule
-
-_SEVERITY_STYLE = {"fel": "bold red", "varning": "yellow", "info": "cyan"}
-_GITHUB_LEVEL = {"fel": "error", "varning": "warning", "info": "notice"}
-
-
-def report_human(report: Report, out: Console | None = None, terminal: bool | None = None) -> None:
-    """``vecka.xlsx:2020-v39!H7: V224 Kontrollsiffran …``, a blank line between files and sheets, then the summary."""
-    from rich.markup import escape
-
-    from samrehab_cli.findings import summary
-
-    out = out or console()
-    terminal = is_terminal() if terminal is None else terminal
-    out.soft_wrap = not terminal
-    group: tuple[str, str | None] | None = None
-    for f in report.findings:
-        if group is not None and group != (f.file, f.sheet):
-            out.print()
-        group = (f.file, f.sheet)
-        if terminal:
-            out.print(f"[bold]{escape(f.location)}[/]: [{_SEVERITY_STYLE[f.severity]}]{f.code}[/] {escape(f.message)}")
-        else:
-            out.print(f"{f.location}: {f.code} {f.message}", markup=False, highlight=False)
-    if report.findings:
-        out.print()
-    style = "bold red" if report.counts.fel else "yellow" if report.counts.varning else "green"
-    out.print(f"[{style}]{summary(report.counts)}[/]" if terminal else summary(report.counts), markup=terminal)
-
-
-def report_github(report: Report) -> str:
-    """GitHub Actions annotations, one per finding: ``::error file=vecka.xlsx,title=V224::2020-v39!H7: …``."""
-    lines = []
-    for f in report.findings:
-        place = f"{f.sheet}!{f.cell}" if f.sheet and f.cell else f.sheet or ""
-        message = f"{place}: {f.message}" if place else f.message
-        lines.append(f"::{_GITHUB_LEVEL[f.severity]} file={_github_property(f.file)},"
-                     f"title={_github_property(f.code)}::{_github_data(message)}")
-    return "\n".join(lines)
-
-
-def _github_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _github_property(text: str) -> str:
-    return _github_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def rules_human(rules: Sequence[Rule], out: Console | None = None, terminal: bool | None = None) -> None:
-    """The rule table: code, severity and title."""
-    from rich.table import Table
-
-    out = out or console()
-    terminal = is_terminal() if terminal is None else terminal
-    if terminal:
-        table = Table(title="Regler (samrehab validate, samrehab outcomes och samrehab ors)", title_justify="left")
-        for header in ("Kod", "Allvarlighet", "Regel"):
-            table.add_column(header)
-        for rule in rules:
-            table.add_row(rule.code, f"[{_SEVERITY_STYLE[rule.severity]}]{rule.severity}[/]", rule.title)
-        out.print(table)
-        return
-    out.soft_wrap = True
-    for rule in rules:
-        out.print(f"{rule.code}  {rule.severity:<7}  {rule.title}", markup=False, highlight=False)
-
-
-def rules_markdown(rules: Sequence[Rule]) -> str:
-    """docs/regler.md: every code with its severity, what it checks and the message people see."""
-    lines = ["# Regler och koder", "",
-             "Skapad med `samrehab rules --format markdown`; ändra reglerna i koden, inte här.", "",
-             "`fel` måste rättas innan filen skickas (slutkod 1), `varning` bör ses över, `info` är en notering. "
-             "Ord inom klammer, som `{header}`, fylls i med kolumnen, datumet eller orsaken där fyndet görs.", "",
-             "| kod | allvarlighet | regel | meddelande |", "|---|---|---|---|"]
-    lines += [f"| {r.code} | {r.severity} | {r.title} | {r.message.replace('|', '/')} |" for r in rules]
-    return "\n".join(lines) + "\n"
-
-
-def rules_json(rules: Sequence[Rule]) -> str:
-    import dataclasses
-    import json
-
-    return json.dumps([dataclasses.asdict(rule) for rule in rules], ensure_ascii=False, indent=2)
-
-
-# --- samrehab ors --due (SPEC §5.4) -----------------------------------------------------------------------------
-DUE_HEADERS = ("Deltagar-ID", "Team", "Senaste ORS", "ORS senast", "Försenad")
-
-
-def _due_cells(item: DueParticipant) -> list[str]:
-    return [item.participant_id, item.team, item.last_ors.isoformat() if item.last_ors else "ingen ännu",
-            item.next_required_by.isoformat(), "Ja" if item.overdue else ""]
-
-
-def due_human(result: DueList, out: Console | None = None, terminal: bool | None = None) -> None:
-    """The working list: a rich table on a terminal, tab-separated lines otherwise, then a summary line."""
-    out = out or console()
-    terminal = is_terminal() if terminal is None else terminal
-    out.soft_wrap = not terminal
-    team = f" i {result.team}" if result.team else ""
-    late = sum(item.overdue for item in result.due)
-    if terminal and result.due:
-        from rich.markup import escape
-        from rich.table import Table
-
-        t = Table(title=f"ORS att göra {result.date.isoformat()}{escape(team)}", title_justify="left")
-        for header in DUE_HEADERS:
-            t.add_column(header)
-        for item in result.due:
-            t.add_row(*(escape(c) for c in _due_cells(item)), style="red" if item.overdue else None)
-        out.print(t)
-    elif result.due:  # tab-separated, written as is (rich would expand the tabs)
-        out.file.write("\t".join(DUE_HEADERS) + "\n")
-        for item in result.due:
-            out.file.write("\t".join(_due_cells(item)) + "\n")
-    if result.due:
-        out.print(f"{len(result.due)} deltagare{team} behöver ORS, varav {late} försenade.", markup=False)
-    else:
-        out.print(f"Ingen deltagare{team} behöver ORS {result.date.isoformat()}.", markup=False)
-    bad = [f for f in result.findings if f.severity == "fel"]
-    if bad:
-        from samrehab_cli.findings import Report, summary
-
-        out.print(f"Registret har fel som påverkar listan ({summary(Report.of(result.findings).counts)}) "
-                  "Se dem med samrehab outcomes.", markup=False)
-
-
-def due_csv(result: DueList) -> str:
-    return to_csv(DUE_HEADERS, [_due_cells(item) for item in result.due])

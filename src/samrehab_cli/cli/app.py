@@ -1,0 +1,47 @@
+"""The ``samrehab`` Typer app: global options, and every command in the order ``samrehab --help`` lists them."""
+
+from typing import Annotated
+
+import typer
+
+from samrehab_cli import __version__
+from samrehab_cli.cli import participants, registration
+from samrehab_cli.cli.common import state
+
+app = typer.Typer(
+    name="samrehab",
+    help="Registrering, kryptering och uppföljning för ISF:s utvärdering av samordningsförbunden.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,  # a password must never reach a screen or a log through a traceback
+    rich_markup_mode=None,  # plain help: rich's help renderer alone would double the start-up time
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+for command in (registration.template, registration.weeks, registration.encrypt, registration.decrypt,
+                registration.validate, registration.rules, participants.outcomes, participants.ors):
+    app.command()(command)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"samrehab {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Visa versionen och avsluta.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Visa hela felutskriften (traceback) vid fel.")] = False,
+) -> None:
+    """Registrering, kryptering och uppföljning för ISF:s utvärdering av samordningsförbunden.
+
+    Utskrifter och meddelanden är på svenska. Slutkoder: 0 klart (varningar tillåtna), 1 minst ett fel i
+    filerna, 2 kommandot kunde inte köras.
+    """
+    state["debug"] = debug
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,280 @@
+"""Commands for the registration workbook: template, weeks, encrypt, decrypt, validate and rules (SPEC §2–3)."""
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from samrehab_cli import errors
+from samrehab_cli.cli.common import (
+    Force,
+    PasswordFile,
+    PasswordStdin,
+    TodayOption,
+    date_or_today,
+    handled,
+    read_passwords,
+    say,
+    warn,
+)
+from samrehab_cli.render import formats
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook as OpenpyxlWorkbook
+
+    from samrehab_cli.dates import Week
+
+
+# --- the registration workbook ----------------------------------------------------------------------------------
+@handled
+def template(
+    output: Annotated[Path, typer.Option("-o", "--output", metavar="FIL", help="Arbetsboken som skapas.")],
+    forbund: Annotated[str, typer.Option("--forbund", metavar="NAMN", help="Samordningsförbundets namn.")],
+    from_week: Annotated[str | None, typer.Option("--from", metavar="VECKA",
+                                                     help="Första veckan, ÅÅÅÅ-vVV. Standard: denna vecka.")] = None,
+    to_week: Annotated[str | None, typer.Option("--to", metavar="VECKA",
+                                                   help="Sista veckan, ÅÅÅÅ-vVV. Standard: 12 veckor efter --from.")]
+    = None,
+    rows: Annotated[int, typer.Option("--rows", min=1, max=999, help="Rader (löpnummer) per vecka.")] = 40,
+    no_encrypt: Annotated[bool, typer.Option("--no-encrypt",
+                                             help="Spara utan kryptering (avråds: personuppgifter ska krypteras).")]
+    = False,
+    force: Force = False,
+    password_file: PasswordFile = None,
+    password_stdin: PasswordStdin = False,
+) -> None:
+    """Skapa registreringsfilen: fliken Instruktioner och en flik per vecka, med rullistor.
+
+    Filen krypteras med det senaste lösenordet, så att personuppgifter aldrig sparas okrypterade.
+
+    Exempel:
+
+        samrehab template -o registrering.xlsx --forbund "Södra Dalarnas Samordningsförbund" --from 2020-v39 --to 2021-v10
+    """
+    import datetime as dt
+
+    from samrehab_cli.dates import parse_week, today, week_of, week_range
+    from samrehab_cli.registration import template as tpl
+    from samrehab_cli.storage import crypto, files, workbooks
+
+    if not forbund.strip():
+        raise errors.BadOption(message="Ange samordningsförbundets namn med --forbund.")
+    first = parse_week(from_week) if from_week else week_of(today())
+    last = parse_week(to_week) if to_week else week_of(first.monday + dt.timedelta(weeks=12))
+    weeks = week_range(first, last)
+    files.check_output(output, force=force)
+    data = workbooks.to_bytes(tpl.new_workbook(forbund.strip(), weeks, rows))
+    if not no_encrypt:
+        data = crypto.encrypt(data, read_passwords(password_file, password_stdin), output)
+    files.atomic_write(output, data)
+    state = "okrypterad" if no_encrypt else "krypterad med det senaste lösenordet"
+    say(f"Skapade {output}: {len(weeks)} veckoflikar ({weeks[0]}–{weeks[-1]}), {rows} rader per vecka, {state}.")
+    if no_encrypt:
+        warn(f"{output} är inte krypterad. Kryptera den innan personuppgifter skrivs in: "
+              f"samrehab encrypt {output} --in-place")
+
+
+@handled
+def weeks(
+    file: Annotated[Path, typer.Argument(metavar="FIL", help="Registreringsfilen (krypterad eller inte).")],
+    to_week: Annotated[str, typer.Option("--to", metavar="VECKA", help="Sista veckan som ska finnas, ÅÅÅÅ-vVV.")],
+    from_week: Annotated[str | None, typer.Option("--from", metavar="VECKA",
+                                                     help="Första veckan. Standard: filens första vecka.")] = None,
+    rows: Annotated[int | None, typer.Option("--rows", min=1, max=999,
+                                                help="Rader per ny vecka. Standard: som filens senaste vecka.")]
+    = None,
+    password_file: PasswordFile = None,
+    password_stdin: PasswordStdin = False,
+) -> None:
+    """Lägg till de veckoflikar som saknas i en befintlig registreringsfil.
+
+    Allt som redan är ifyllt behålls, liksom krypteringen och lösenordet. Filen ersätts atomärt.
+
+    Exempel:
+
+        samrehab weeks registrering.xlsx --to 2021-v20
+    """
+    from samrehab_cli.dates import parse_week, today, week_of, week_range
+    from samrehab_cli.registration import template as tpl
+    from samrehab_cli.storage import workbooks
+
+    last = parse_week(to_week)
+
+    def add(book: "OpenpyxlWorkbook") -> "list[Week]":
+        existing = tpl.week_sheets(book)
+        first = parse_week(from_week) if from_week else (existing[0] if existing else week_of(today()))
+        return tpl.add_weeks(book, week_range(first, last), rows or tpl.rows_in_last_week(book))
+
+    added, opened = workbooks.rewrite(file, read_passwords(password_file, password_stdin), add)
+    if not added:
+        say(f"Inga veckor saknades i {file}; filen är oförändrad.")
+        return
+    span = f"{added[0]}" if len(added) == 1 else f"{added[0]}–{added[-1]}"
+    say(f"La till {len(added)} veckoflikar ({span}) i {file}.")
+    if opened.encryption is None:
+        warn(f"{file} är inte krypterad. Kryptera den innan den mailas: samrehab encrypt {file} --in-place")
+
+
+# --- encryption -----------------------------------------------------------------------------------------------
+@handled
+def encrypt(
+    file: Annotated[Path, typer.Argument(metavar="FIL", help="Arbetsboken som ska krypteras (.xlsx).")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", metavar="UTFIL",
+                                                   help="Den krypterade filen.")] = None,
+    in_place: Annotated[bool, typer.Option("--in-place", help="Ersätt FIL med den krypterade filen.")] = False,
+    force: Force = False,
+    password_file: PasswordFile = None,
+    password_stdin: PasswordStdin = False,
+) -> None:
+    """Kryptera en arbetsbok med ISF:s senaste lösenord, som Excel gör (AES-256).
+
+    En fil som redan är krypterad med ett äldre lösenord krypteras om med det senaste. Lösenorden tas från
+    --password-file (nyast först), --password-stdin, SAMREHAB_PASSWORD eller en fråga i terminalen.
+
+    Exempel:
+
+        samrehab encrypt vecka.xlsx -o vecka-krypterad.xlsx --password-file ~/isf-losenord.txt
+    """
+    from samrehab_cli.storage import crypto, files, workbooks
+
+    if (output is None) == (not in_place):
+        raise errors.BadOption(message="Ange var den krypterade filen ska sparas med -o UTFIL, "
+                                       "eller --in-place för att ersätta filen (inte båda).")
+    target = file if in_place else output
+    assert target is not None
+    if not in_place:
+        files.check_output(target, force=force, inputs=(file,))
+    passwords = read_passwords(password_file, password_stdin)
+    opened = crypto.open_bytes(files.read_bytes(file), passwords, file)
+    workbooks.read(opened.data, file)  # refuse what is not a workbook before encrypting it
+    data = crypto.encrypt(opened.data, passwords, target)
+    files.atomic_write(target, data)
+    if opened.encryption is None:
+        say(f"Krypterade {file} → {target} med det senaste lösenordet.")
+    elif opened.with_newest:
+        say(f"{file} var redan krypterad med det senaste lösenordet; {target} är krypterad på nytt med det.")
+    else:
+        say(f"{file} var krypterad med ett äldre lösenord; {target} är nu krypterad med det senaste.")
+    if not in_place and opened.encryption is None:
+        warn(f"{file} är fortfarande okrypterad. Radera den när du har kontrollerat {target}.")
+
+
+@handled
+def decrypt(
+    file: Annotated[Path, typer.Argument(metavar="FIL", help="Den krypterade arbetsboken.")],
+    output: Annotated[Path, typer.Option("-o", "--output", metavar="UTFIL", help="Den okrypterade kopian.")],
+    force: Force = False,
+    password_file: PasswordFile = None,
+    password_stdin: PasswordStdin = False,
+) -> None:
+    """Spara en okrypterad kopia (det enda sättet att få klartext på disk).
+
+    Kopian får rättigheterna 0600 (bara du kan läsa den). Radera den när du är klar.
+
+    Exempel:
+
+        samrehab decrypt vecka.xlsx -o vecka-okrypterad.xlsx
+    """
+    from samrehab_cli.storage import crypto, files, workbooks
+
+    files.check_output(output, force=force, inputs=(file,))
+    opened = crypto.open_bytes(files.read_bytes(file), read_passwords(password_file, password_stdin), file)
+    workbooks.read(opened.data, file)
+    files.atomic_write(output, opened.data)
+    if opened.encryption is None:
+        say(f"{file} var inte krypterad; kopierade den till {output}.")
+    else:
+        say(f"Dekrypterade {file} → {output}.")
+    warn(f"{output} innehåller personuppgifter i klartext. Radera den när du är klar.")
+
+
+# --- checking the registration workbook (SPEC §2.3–2.5) ---------------------------------------------------------
+@handled
+def validate(
+    paths: Annotated[list[Path], typer.Argument(metavar="FIL...", show_default=False,
+                                                help="Registreringsfilerna (krypterade eller inte).")],
+    week: Annotated[str | None, typer.Option("--week", metavar="VECKA", show_default=False,
+                                                help="Kontrollera bara den här veckans flik, ÅÅÅÅ-vVV.")] = None,
+    today_option: TodayOption = None,
+    output_format: Annotated[str, typer.Option("--format", metavar="FORMAT", help=formats.REPORT.help)]
+    = formats.REPORT.default,
+    mark: Annotated[bool, typer.Option(
+        "--mark", help="Skriv en krypterad kopia där celler med fel är röda och varningar gula, med meddelandet "
+                       "som anteckning (kräver -o).")] = False,
+    output: Annotated[Path | None, typer.Option("-o", "--output", metavar="UTFIL", show_default=False,
+                                                   help="Den granskade kopian (med --mark).")] = None,
+    force: Force = False,
+    password_file: PasswordFile = None,
+    password_stdin: PasswordStdin = False,
+) -> None:
+    """Kontrollera registreringsfiler mot reglerna (samrehab rules) innan de skickas till ISF.
+
+    Varje fynd visas med fil, flik och cell, regelns kod och vad som ska rättas. Slutkod 0 när inget fel
+    finns (varningar tillåtna), 1 när minst ett fel finns, 2 när kontrollen inte kunde köras. En fil som
+    inte går att öppna blir ett fynd (S101, S102), så att övriga filer ändå kontrolleras.
+
+    Exempel:
+
+        samrehab validate vecka.xlsx
+
+        samrehab validate vecka.xlsx --week 2020-v39 --mark -o granskad.xlsx
+
+        samrehab validate inkorg/*.xlsx --format json
+    """
+    from samrehab_cli.dates import parse_week
+    from samrehab_cli.registration import markup
+    from samrehab_cli.registration import validate as check
+    from samrehab_cli.render import formats
+    from samrehab_cli.storage import files
+
+    chosen = formats.REPORT.choose(output_format)
+    if mark != (output is not None):
+        raise errors.BadOption(message="--mark och -o hör ihop: skriv --mark -o granskad.xlsx för en granskad "
+                                       "kopia av filen.")
+    if mark and len(paths) > 1:
+        raise errors.BadOption(message="--mark märker upp en fil i taget. Ange bara en fil.")
+    wanted = parse_week(week) if week else None
+    day = date_or_today(today_option)
+    if output is not None:
+        files.check_output(output, force=force, inputs=tuple(paths))
+    passwords = read_passwords(password_file, password_stdin)
+    checked = check.check_files(paths, passwords, day, wanted)
+    first = checked.files[0]
+    marked = None
+    if output is not None and first.opened is not None:  # before any output: an .xls stops here (exit 2)
+        marked = markup.marked_copy(first.opened, paths[0], passwords, first.findings)
+    assert chosen.show is not None
+    chosen.show(checked.report)
+    if output is not None:
+        if marked is None or first.opened is None:
+            say(f"Ingen granskad kopia skrevs: {paths[0]} kunde inte öppnas.", err=True)
+        else:
+            files.atomic_write(output, marked)
+            key = "det senaste lösenordet" if not first.opened.slot else f"samma lösenord som {paths[0]}"
+            say(f"Skrev den granskade kopian {output} (krypterad med {key}).", err=chosen.name != "human")
+    raise typer.Exit(0 if checked.report.valid else 1)
+
+
+@handled
+def rules(
+    output_format: Annotated[str, typer.Option("--format", metavar="FORMAT", help=formats.RULES.help)]
+    = formats.RULES.default,
+) -> None:
+    """Visa alla regler med kod, allvarlighet och vad regeln gäller.
+
+    Registreringsfilens regler (S, V, K, samrehab validate) och deltagarregistrets (D, samrehab outcomes och
+    samrehab ors).
+
+    fel måste rättas innan filen skickas, varning bör ses över, info är bara en notering.
+
+    Exempel:
+
+        samrehab rules
+
+        samrehab rules --format json
+    """
+    from samrehab_cli.catalog import RULES
+
+    chosen = formats.RULES.choose(output_format)
+    assert chosen.show is not None
+    chosen.show(RULES)

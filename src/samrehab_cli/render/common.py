@@ -1,0 +1,90 @@
+"""What every renderer shares: the console, JSON, CSV for Swedish Excel, and numbers in the Swedish format.
+
+Human output uses rich on a terminal and plain text otherwise; ``json`` prints the library's model exactly.
+Numbers shown to people use the Swedish format (``40 %``, ``5,6 år``). Nothing in ``render`` computes a result.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from collections.abc import Iterable, Sequence
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+    from rich.console import Console
+
+
+def is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)
+
+
+def write(text: str) -> None:
+    """Text on standard out as it is, ending in one line break."""
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def to_json(model: BaseModel) -> str:
+    """Exactly the library's result model, nothing added."""
+    return model.model_dump_json(indent=2)
+
+
+def number(value: float | Decimal | None, decimals: int = 1) -> str:
+    """Swedish decimal comma, rounded half away from zero: ``5,6``; an em dash for no value."""
+    if value is None:
+        return "–"
+    quantum = Decimal(1).scaleb(-decimals)
+    rounded = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
+    return f"{rounded}".replace(".", ",").replace("-", "\u2212")
+
+
+def percent(value: float | Decimal | None, decimals: int = 0) -> str:
+    """``40 %`` (Swedish: a space before the sign)."""
+    return "–" if value is None else f"{number(value, decimals)} %"
+
+
+def csv_safe(value: object) -> object:
+    """A cell for CSV that Excel will not run as a formula (a leading ``= + - @`` gets a ``'``)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def to_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([csv_safe(value) for value in row])
+    return buffer.getvalue()
+
+
+def share(value: float | Decimal | None) -> str:
+    """A percentage for people: ``40 %``, ``33,3 %`` (one decimal only when there is one)."""
+    if value is None:
+        return "–"
+    return percent(value, 0 if Decimal(str(value)) % 1 == 0 else 1)
+
+
+
+def figure(value: object, unit: str) -> str:
+    """A table cell in the Swedish format: ``40 %``, ``5,6 år``, ``+6,8``; an en dash for no value."""
+    if value is None:
+        return "–"
+    if unit == "%":
+        return share(value)  # type: ignore[arg-type]
+    if unit == "±":
+        return ("+" if value > 0 else "") + number(value)  # type: ignore[operator,arg-type]
+    if unit == "1":
+        return number(value)  # type: ignore[arg-type]
+    return f"{number(value)} {unit}" if unit else str(value)  # type: ignore[arg-type]
+

@@ -1,0 +1,117 @@
+"""Findings and rules for people and programs: ``file:sheet!cell: CODE message`` lines, GitHub annotations, the
+rule table (SPEC §2.5)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from samrehab_cli.render.common import console, is_terminal, write
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from samrehab_cli.findings import Report, Rule
+
+_SEVERITY_STYLE = {"fel": "bold red", "varning": "yellow", "info": "cyan"}
+_GITHUB_LEVEL = {"fel": "error", "varning": "warning", "info": "notice"}
+
+
+def report_human(report: Report, out: Console | None = None, terminal: bool | None = None) -> None:
+    """``vecka.xlsx:2020-v39!H7: V224 Kontrollsiffran …``, a blank line between files and sheets, then the summary."""
+    from rich.markup import escape
+
+    from samrehab_cli.findings import summary
+
+    out = out or console()
+    terminal = is_terminal() if terminal is None else terminal
+    out.soft_wrap = not terminal
+    group: tuple[str, str | None] | None = None
+    for f in report.findings:
+        if group is not None and group != (f.file, f.sheet):
+            out.print()
+        group = (f.file, f.sheet)
+        if terminal:
+            out.print(f"[bold]{escape(f.location)}[/]: [{_SEVERITY_STYLE[f.severity]}]{f.code}[/] {escape(f.message)}")
+        else:
+            out.print(f"{f.location}: {f.code} {f.message}", markup=False, highlight=False)
+    if report.findings:
+        out.print()
+    style = "bold red" if report.counts.fel else "yellow" if report.counts.varning else "green"
+    out.print(f"[{style}]{summary(report.counts)}[/]" if terminal else summary(report.counts), markup=terminal)
+
+
+def validate_human(report: Report, out: Console | None = None, terminal: bool | None = None) -> None:
+    """:func:`report_human`, then what to do next."""
+    out = out or console()
+    report_human(report, out, terminal)
+    if report.counts.fel:
+        out.print("Rätta felen och kör samrehab validate igen. Med --mark -o granskad.xlsx markeras cellerna i en "
+                  "kopia av filen; samrehab rules visar alla regler.", markup=False)
+    elif report.counts.varning:
+        out.print("Inga fel. Gå igenom varningarna innan filen skickas; samrehab rules visar alla regler.",
+                  markup=False)
+
+
+def print_github(report: Report) -> None:
+    """:func:`report_github` on standard out; nothing at all when there is no finding."""
+    if report.findings:
+        write(report_github(report))
+
+
+def report_github(report: Report) -> str:
+    """GitHub Actions annotations, one per finding: ``::error file=vecka.xlsx,title=V224::2020-v39!H7: …``."""
+    lines = []
+    for f in report.findings:
+        place = f"{f.sheet}!{f.cell}" if f.sheet and f.cell else f.sheet or ""
+        message = f"{place}: {f.message}" if place else f.message
+        lines.append(f"::{_GITHUB_LEVEL[f.severity]} file={_github_property(f.file)},"
+                     f"title={_github_property(f.code)}::{_github_data(message)}")
+    return "\n".join(lines)
+
+
+def _github_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _github_property(text: str) -> str:
+    return _github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def rules_human(rules: Sequence[Rule], out: Console | None = None, terminal: bool | None = None) -> None:
+    """The rule table: code, severity and title."""
+    from rich.table import Table
+
+    out = out or console()
+    terminal = is_terminal() if terminal is None else terminal
+    if terminal:
+        table = Table(title="Regler (samrehab validate, samrehab outcomes och samrehab ors)", title_justify="left")
+        for header in ("Kod", "Allvarlighet", "Regel"):
+            table.add_column(header)
+        for rule in rules:
+            table.add_row(rule.code, f"[{_SEVERITY_STYLE[rule.severity]}]{rule.severity}[/]", rule.title)
+        out.print(table)
+        return
+    out.soft_wrap = True
+    for rule in rules:
+        out.print(f"{rule.code}  {rule.severity:<7}  {rule.title}", markup=False, highlight=False)
+
+
+def rules_markdown(rules: Sequence[Rule]) -> str:
+    """docs/regler.md: every code with its severity, what it checks and the message people see."""
+    lines = ["# Regler och koder", "",
+             "Skapad med `samrehab rules --format markdown`; ändra reglerna i koden, inte här.", "",
+             "`fel` måste rättas innan filen skickas (slutkod 1), `varning` bör ses över, `info` är en notering. "
+             "Ord inom klammer, som `{header}`, fylls i med kolumnen, datumet eller orsaken där fyndet görs.", "",
+             "| kod | allvarlighet | regel | meddelande |", "|---|---|---|---|"]
+    lines += [f"| {r.code} | {r.severity} | {r.title} | {r.message.replace('|', '/')} |" for r in rules]
+    return "\n".join(lines) + "\n"
+
+
+def rules_json(rules: Sequence[Rule]) -> str:
+    import dataclasses
+    import json
+
+    return json.dumps([dataclasses.asdict(rule) for rule in rules], ensure_ascii=False, indent=2)
+
+
