@@ -13,11 +13,12 @@ from pathlib import Path
 import msoffcrypto
 import pytest
 from openpyxl import load_workbook
+from tests.conftest import FORBUND, OFFICE, OLD_PASSWORD, PASSWORD, make_workbook
 
+from samrehab_cli import errors
 from samrehab_cli.cli.app import app
 from samrehab_cli.registration import template
 from samrehab_cli.storage import crypto, workbooks
-from tests.conftest import FORBUND, OFFICE, OLD_PASSWORD, PASSWORD, make_workbook
 
 FILLED = [
     {"meeting_date": dt.date(2020, 9, 21), "consent": "Ja", "consent_date": dt.date(2020, 9, 24),
@@ -102,7 +103,7 @@ def test_encrypt_re_encrypts_older_password_with_newest(run, tmp_path: Path, pas
     result = run("encrypt", old, "-o", new, "--password-file", password_file)
     assert result.exit_code == 0 and "äldre lösenord" in result.stdout
     assert old.read_bytes() == before
-    with pytest.raises(Exception):
+    with pytest.raises(errors.WrongPassword):
         _open(new, OLD_PASSWORD)
     assert _open(new, PASSWORD) == _open(old, OLD_PASSWORD)
 
@@ -201,7 +202,7 @@ def test_no_command_takes_a_password_in_argv() -> None:
             words = " ".join([name, *(option.param_decls or ())]).lower()
             if "password" in words or "lösenord" in words:
                 kind = typing.get_args(parameter.annotation)[0]
-                assert (name, kind) in (("password_file", typing.Optional[Path]), ("password_stdin", bool)), name
+                assert (name, kind) in (("password_file", Path | None), ("password_stdin", bool)), name
 
 
 def test_help_is_swedish_with_an_example_for_every_command(run) -> None:

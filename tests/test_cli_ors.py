@@ -9,11 +9,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from register_files import person, write_register
 
 from samrehab_cli.participants import ors, outcomes, read
 from samrehab_cli.participants.period import parse_period
 from samrehab_cli.storage import crypto
+
+from register_files import person, write_register
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "deltagarregister.xlsx"
 D = dt.date

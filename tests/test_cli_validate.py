@@ -9,8 +9,6 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import OFFICE, PASSWORD, make_workbook
-from rule_cases import NEAR_MISSES, TODAY, TRIGGERS, Case, expected_place, layout, yes
 from typer.testing import CliRunner
 
 from samrehab_cli.catalog import RULE, RULES
@@ -20,6 +18,9 @@ from samrehab_cli.registration import template
 from samrehab_cli.registration.markup import FILLS
 from samrehab_cli.registration.validate import validate_files
 from samrehab_cli.storage import crypto, workbooks
+
+from conftest import OFFICE, PASSWORD, make_workbook
+from rule_cases import NEAR_MISSES, TODAY, TRIGGERS, Case, expected_place, layout, yes
 
 DAY = ["--today", TODAY.isoformat()]
 ROW = {**yes(), "envelope": 1, "personnummer": "199102051233"}

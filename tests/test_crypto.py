@@ -8,10 +8,10 @@ from pathlib import Path
 
 import msoffcrypto
 import pytest
+from tests.conftest import OLD_PASSWORD, PASSWORD, make_workbook
 
 from samrehab_cli import errors
 from samrehab_cli.storage import crypto, workbooks
-from tests.conftest import OLD_PASSWORD, PASSWORD, make_workbook
 
 PLAIN = make_workbook([{"consent": "Nej"}])
 ENCRYPTED_NEW = crypto.encrypt(PLAIN, crypto.Passwords([PASSWORD]), Path("x.xlsx"))

@@ -1,4 +1,4 @@
-"""samrehab_cli.registration.lines: one pass of a pattern over many texts gives what the pattern gives each text alone."""
+"""registration.lines: one pass of a pattern over many texts gives what the pattern gives each text alone."""
 
 from __future__ import annotations
 

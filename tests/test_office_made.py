@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.conftest import OFFICE
 
 from samrehab_cli import errors
 from samrehab_cli.storage import crypto, workbooks
-from tests.conftest import OFFICE
 
 READABLE = [
     # file, password, encryption, sheet, first rows

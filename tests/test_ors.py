@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from register_files import TODAY, make_register, person, source_rows
 
 from samrehab_cli.catalog import RULES
 from samrehab_cli.dates import add_months
@@ -15,6 +14,8 @@ from samrehab_cli.participants import ors, rules
 from samrehab_cli.participants.ors import OrsRow
 from samrehab_cli.participants.period import parse_period
 from samrehab_cli.schema import ORS
+
+from register_files import TODAY, make_register, person, source_rows
 
 PARTICIPANT_RULES = {rule.code: rule for rule in RULES if rule.code.startswith("D")}
 
@@ -25,8 +26,11 @@ def m(participant_id: str, day: object, score: object = 20, srs: object = None) 
     return {"participant_id": participant_id, "date": day, "ors": score, "srs": srs}
 
 
+LATER = D(2030, 1, 1)  # a "today" after every measurement of these tests
+
+
 def ors_rows(people: list[dict[str, object]], measurements: list[dict[str, object]], label: str = "2021H1",
-             today: dt.date = D(2030, 1, 1)) -> list[OrsRow]:
+             today: dt.date = LATER) -> list[OrsRow]:
     return ors.compute(make_register(people, measurements, today=today), parse_period(label))
 
 
@@ -132,7 +136,8 @@ def test_change_needs_two_measurements_and_the_last_in_the_period() -> None:
 ])
 def test_reliable_change_and_recovery(first: str, last: str, improved: bool, deteriorated: bool, clinical: bool,
                                       recovered: bool) -> None:
-    [total, *_] = ors_rows([person("P1", D(2020, 1, 1))], [m("P1", D(2021, 1, 10), first), m("P1", D(2021, 2, 1), last)])
+    measured = [m("P1", D(2021, 1, 10), first), m("P1", D(2021, 2, 1), last)]
+    [total, *_] = ors_rows([person("P1", D(2020, 1, 1))], measured)
     assert total.improved_percent == (100.0 if improved else 0.0)
     assert total.deteriorated_percent == (100.0 if deteriorated else 0.0)
     assert total.clinical_at_start == int(clinical)

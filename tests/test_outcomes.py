@@ -7,11 +7,12 @@ import datetime as dt
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from register_files import make_register, person
 
 from samrehab_cli.participants import outcomes
 from samrehab_cli.participants.outcomes import COUNT_KEYS, OUTCOME_KEYS, compute
 from samrehab_cli.participants.period import BadPeriod, parse_period
+
+from register_files import make_register, person
 
 D = dt.date
 Y2020 = parse_period("2020")

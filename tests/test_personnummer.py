@@ -11,12 +11,13 @@ import datetime as dt
 import json
 
 import pytest
-from conftest import FIXTURES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from personnummer import personnummer as reference
 
 from samrehab_cli.registration.personnummer import Problem, check, luhn, plain
+
+from conftest import FIXTURES
 
 TODAY = dt.date(2020, 12, 31)
 DATA = json.loads((FIXTURES / "personnummer" / "cases.json").read_text(encoding="utf-8"))

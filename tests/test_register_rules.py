@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from register_files import TODAY, make_register, person, source_rows
 
 from samrehab_cli.catalog import RULES
 from samrehab_cli.participants import rules
+
+from register_files import TODAY, make_register, person, source_rows
 
 PARTICIPANT_RULES = {rule.code: rule for rule in RULES if rule.code.startswith("D")}
 
@@ -54,7 +55,8 @@ NEAR_MISSES = [
     ("D405", [person(end=D(2020, 5, 1), exit_reason=" arbete ", labour_support="lönebidrag", gender="k")]),
     ("D406", [person(end=D(2020, 5, 1), exit_reason="Arbete", labour_support="Utan stöd")]),
     ("D407", [person(team="Säter")]),
-    ("D408", [person(years_without_work=0), person("D2", years_without_work=60), person("D3", years_without_work="5,5")]),
+    ("D408", [person(years_without_work=0), person("D2", years_without_work=60),
+              person("D3", years_without_work="5,5")]),
     ("D409", [person(end=D(2020, 5, 1), exit_reason="Annat", comment="Flyttade")]),
     ("D410", [person(start=TODAY, end=TODAY, exit_reason="Studier")]),
 ]

@@ -5,6 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+
+from samrehab_cli.catalog import RULE, RULES
+from samrehab_cli.schema import WEEK
+
 from rule_cases import (
     NEAR_MISSES,
     TODAY,
@@ -17,9 +21,6 @@ from rule_cases import (
     no,
     yes,
 )
-
-from samrehab_cli.catalog import RULE, RULES
-from samrehab_cli.schema import WEEK
 
 
 @pytest.mark.parametrize("this", TRIGGERS, ids=lambda c: c.id)
@@ -98,10 +99,10 @@ def test_duplicates_are_found_across_week_tabs() -> None:
 
 
 def test_missing_columns_do_not_make_every_row_a_finding() -> None:
-    from rule_cases import table
-
     from samrehab_cli.registration import rules
     from samrehab_cli.sheets import parse_sheets
+
+    from rule_cases import table
 
     headers = [h for h in WEEK.headers if h not in ("Namn", "Datum informationsmöte", "E-post", "Mobilnummer")]
     sheets = parse_sheets(WEEK, [("2020-v39", table([{**YES, "serial": "202039-01", "envelope": 1,

@@ -8,8 +8,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import OFFICE, OLD_PASSWORD, PASSWORD, make_workbook
-from rule_cases import TODAY, table, yes
 
 from samrehab_cli import catalog
 from samrehab_cli.dates import parse_week
@@ -23,6 +21,9 @@ from samrehab_cli.registration.validate import (
 from samrehab_cli.schema import WEEK
 from samrehab_cli.sheets import parse_sheets
 from samrehab_cli.storage import crypto, workbooks
+
+from conftest import OFFICE, OLD_PASSWORD, PASSWORD, make_workbook
+from rule_cases import TODAY, table, yes
 
 ROW = {**yes(), "envelope": 1, "personnummer": "199102051233"}
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from tests.conftest import FORBUND, make_workbook, week
 
 from samrehab_cli import schema
 from samrehab_cli.registration import template
 from samrehab_cli.schema import WEEK, Column, Kind
 from samrehab_cli.storage import workbooks
-from tests.conftest import FORBUND, make_workbook, week
 
 BOOK = load_workbook(io.BytesIO(make_workbook(weeks=["2020-v53", "2021-v01"], per_week=5)))
 

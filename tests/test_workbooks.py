@@ -9,10 +9,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from tests.conftest import make_workbook
 
 from samrehab_cli import errors
 from samrehab_cli.storage import crypto, files, workbooks
-from tests.conftest import make_workbook
 
 PLAIN = make_workbook([{"consent": "Nej"}])
 

@@ -1,8 +1,8 @@
 """Every rule code with its severity, title and Swedish message: the registration workbook's (S, V, K) and the
 participant register's (D).
 
-This is the one place a code is defined; ``samrehab rules`` and ``docs/regler.md`` are made from this table. A message says what is wrong and
-how to fix it; ``{fields}`` are filled where the finding is made.
+This is the one place a code is defined; ``samrehab rules`` and ``docs/regler.md`` are made from this table. A message
+says what is wrong and how to fix it; ``{fields}`` are filled where the finding is made.
 """
 
 from __future__ import annotations
@@ -99,8 +99,8 @@ RULES: tuple[Rule, ...] = (
          "{header} ska vara Ja eller tom. Skriv Ja om enkäten ska besvaras på papper, annars töm cellen."),
     Rule("V243", "varning", "Stämmer inte med personnumret",
          "{header} stämmer inte med personnumret (födelsedatumet är dess första åtta siffror, med dag − 60 i ett "
-         "samordningsnummer, och näst sista siffran är udda för män och jämn för kvinnor). Kontrollera båda; vid Ja behövs {header} inte, så cellen "
-         "kan tömmas."),
+         "samordningsnummer, och näst sista siffran är udda för män och jämn för kvinnor). Kontrollera båda; "
+         "vid Ja behövs {header} inte, så cellen kan tömmas."),
     # --- between rows ------------------------------------------------------------------------------------------
     Rule("K301", "fel", "Samma personnummer två gånger",
          "Personnumret finns redan på {first}. En person registreras en gång: ta bort dubbletten."),

@@ -1,8 +1,8 @@
 """Errors the user can act on.
 
-Each class's docstring is the Swedish sentence shown to the user; ``{name}`` fields are filled from the keyword
-arguments. The CLI prints ``str(error)`` on one line and exits with code 2. No message ever holds a password or a
-value from a workbook.
+Each class's docstring is the Swedish sentence shown to the user (its line breaks are spaces); ``{name}`` fields are
+filled from the keyword arguments. The CLI prints ``str(error)`` on one line and exits with code 2. No message ever
+holds a password or a value from a workbook.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ class SamrehabError(Exception):
 
     def __init__(self, **fields: object) -> None:
         self.fields = fields
-        super().__init__((self.__doc__ or "").strip().format(**fields))
+        super().__init__(" ".join((self.__doc__ or "").split()).format(**fields))
 
 
 class FileMissing(SamrehabError):
@@ -41,23 +41,33 @@ class NotAWorkbookButWord(NotAWorkbook):
 
 
 class WorkbookBomb(NotAWorkbook):
-    """Filen {path} packas upp till orimligt mycket data ({reason}) och öppnas inte. Den kan vara skadlig: öppna den inte i Excel, be avsändaren om en ny fil."""
+    """Filen {path} packas upp till orimligt mycket data ({reason}) och öppnas inte. Den kan vara skadlig: öppna den
+    inte i Excel, be avsändaren om en ny fil.
+    """
 
 
 class PasswordNeeded(SamrehabError):
-    """Filen {path} är krypterad men inget lösenord angavs. Ange det med --password-file, --password-stdin eller miljövariabeln SAMREHAB_PASSWORD, eller kör i en terminal för att bli tillfrågad."""
+    """Filen {path} är krypterad men inget lösenord angavs. Ange det med --password-file, --password-stdin eller
+    miljövariabeln SAMREHAB_PASSWORD, eller kör i en terminal för att bli tillfrågad.
+    """
 
 
 class WrongPassword(SamrehabError):
-    """Filen {path} kunde inte öppnas med {count} lösenord. Kontrollera att du har ISF:s senaste lösenord (och äldre i lösenordsfilen, nyast först)."""
+    """Filen {path} kunde inte öppnas med {count} lösenord. Kontrollera att du har ISF:s senaste lösenord (och äldre i
+    lösenordsfilen, nyast först).
+    """
 
 
 class UnsupportedEncryption(SamrehabError):
-    """Filen {path} är krypterad på ett sätt som inte stöds ({reason}). Öppna den i Excel och spara den med Arkiv → Skydda arbetsbok → Kryptera med lösenord."""
+    """Filen {path} är krypterad på ett sätt som inte stöds ({reason}). Öppna den i Excel och spara den med Arkiv →
+    Skydda arbetsbok → Kryptera med lösenord.
+    """
 
 
 class NoPassword(SamrehabError):
-    """Inget lösenord angavs. Ange det med --password-file, --password-stdin eller miljövariabeln SAMREHAB_PASSWORD, eller kör i en terminal för att bli tillfrågad."""
+    """Inget lösenord angavs. Ange det med --password-file, --password-stdin eller miljövariabeln SAMREHAB_PASSWORD,
+    eller kör i en terminal för att bli tillfrågad.
+    """
 
 
 class PasswordFileUnsafe(SamrehabError):
@@ -73,15 +83,20 @@ class PasswordsDiffer(SamrehabError):
 
 
 class EncryptionFailed(SamrehabError):
-    """Krypteringen av {path} kunde inte kontrolleras (den krypterade filen gick inte att öppna igen). Ingenting sparades; försök igen."""
+    """Krypteringen av {path} kunde inte kontrolleras (den krypterade filen gick inte att öppna igen). Ingenting
+    sparades; försök igen.
+    """
 
 
 class CannotEncryptXls(SamrehabError):
-    """Filen {path} är i det gamla .xls-formatet, som inte kan krypteras säkert. Spara den som .xlsx i Excel och försök igen."""
+    """Filen {path} är i det gamla .xls-formatet, som inte kan krypteras säkert. Spara den som .xlsx i Excel och försök
+    igen.
+    """
 
 
 class CannotChangeXls(SamrehabError):
-    """Filen {path} är i det gamla .xls-formatet och kan inte ändras här. Spara den som .xlsx i Excel och försök igen."""
+    """Filen {path} är i det gamla .xls-formatet och kan inte ändras här. Spara den som .xlsx i Excel och försök igen.
+    """
 
 
 class OutputExists(SamrehabError):
@@ -113,4 +128,6 @@ class BadOption(SamrehabError):
 
 
 class CannotMarkXls(SamrehabError):
-    """Filen {path} är i det gamla .xls-formatet och kan inte märkas upp. Spara den som .xlsx i Excel och kör samrehab validate --mark igen."""
+    """Filen {path} är i det gamla .xls-formatet och kan inte märkas upp. Spara den som .xlsx i Excel och kör samrehab
+    validate --mark igen.
+    """

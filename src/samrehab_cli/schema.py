@@ -8,7 +8,7 @@ text) is :mod:`samrehab_cli.sheets`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from functools import cached_property
 
 from samrehab_cli.dates import Week
@@ -22,7 +22,7 @@ DEFAULT_ROWS_PER_WEEK = 40
 YES, NO = "Ja", "Nej"
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     TEXT = "text"
     SERIAL = "löpnummer"
     DATE = "datum"

@@ -154,13 +154,13 @@ def read_column(column: Column, raws: Sequence[object]) -> tuple[list[Cell], boo
         distinct, types = None, set()
     if distinct is None or (_EQUAL_ACROSS_TYPES & types and len(_EQUAL_ACROSS_TYPES & set(map(type, raws))) > 1):
         cells = [read_cell(column, raw) for raw in raws]
-        return cells, any(cell is EMPTY and raw is not None for raw, cell in zip(raws, cells))
+        return cells, any(cell is EMPTY and raw is not None for raw, cell in zip(raws, cells, strict=True))
     distinct.discard(None)
     there = list(distinct)
     kinds = types - {type(None)}
     if column.kind in _TEXT_KINDS and kinds <= {str}:
         values = list(map(str.strip, there))  # type: ignore[arg-type]
-        blank = [raw for raw, value in zip(there, values) if not value] if "" in values else []
+        blank = [raw for raw, value in zip(there, values, strict=True) if not value] if "" in values else []
     elif column.kind is Kind.DATE and kinds <= {dt.date}:  # Excel dates, as calamine gives them
         values, blank = there, []
     elif column.kind is Kind.DATE and kinds <= {dt.datetime}:  # … or with a time of day: read in C
@@ -170,7 +170,7 @@ def read_column(column: Column, raws: Sequence[object]) -> tuple[list[Cell], boo
     else:
         values = list(map(reader(column), there))
         blank = [raw for raw in there if isinstance(raw, str) and not raw.strip()]
-    known = dict(zip(there, map(_new_cell, zip(there, values))))
+    known = dict(zip(there, map(_new_cell, zip(there, values, strict=True)), strict=True))
     known.update(dict.fromkeys(blank, EMPTY))
     known[None] = EMPTY
     return list(map(known.__getitem__, raws)), bool(blank)
@@ -319,9 +319,9 @@ def parse_sheets(schema: SheetSchema, sheets: Sequence[tuple[str, Sequence[Seque
     if len(groups) == 1:
         whole, spaces = next(iter(read.values()))
     else:  # each sheet's rows from its layout's columns, in the order of the sheets
-        offsets = {key: 0 for key in groups}
+        offsets = dict.fromkeys(groups, 0)
         slices = []
-        for layout, numbers in zip(layout_of, numbers_of):
+        for layout, numbers in zip(layout_of, numbers_of, strict=True):
             start = offsets[id(layout)]
             offsets[id(layout)] = start + len(numbers)
             slices.append((read[id(layout)][0], start, start + len(numbers)))
@@ -343,7 +343,7 @@ def parse_sheets(schema: SheetSchema, sheets: Sequence[tuple[str, Sequence[Seque
             numbers = [numbers[i] for i in kept]
             whole = {key: [cells[i] for i in kept] for key, cells in whole.items()}
     parsed, start = [], 0
-    for (name, _), layout, count in zip(sheets, layout_of, counts):
+    for (name, _), layout, count in zip(sheets, layout_of, counts, strict=True):
         end = start + count
         parsed.append(ParsedSheet(name, schema, layout.columns, layout.missing, layout.unknown, layout.duplicates,
                                   numbers[start:end], whole, start))

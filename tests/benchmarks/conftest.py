@@ -6,11 +6,11 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from tests.conftest import PASSWORD
 
 from samrehab_cli import dates
 from samrehab_cli.registration import personnummer, template
 from samrehab_cli.storage import crypto, workbooks
-from tests.conftest import PASSWORD
 
 WEEKS = dates.week_range(dates.parse_week("2020-v01"), dates.parse_week("2020-v53"))
 

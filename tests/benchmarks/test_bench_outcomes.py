@@ -10,12 +10,12 @@ import random
 from pathlib import Path
 
 import pytest
+from tests.benchmarks.timing import paired, show
+from tests.register_files import person, write_register
 
 from samrehab_cli.participants import outcomes, read
 from samrehab_cli.participants.period import parse_period
 from samrehab_cli.storage import crypto
-from tests.benchmarks.timing import paired, show
-from tests.register_files import person, write_register
 
 N = 100_000
 REASONS = ("Arbete", "Studier", "Annan arbetslivsinriktad rehabilitering", "Medicinsk rehabilitering",

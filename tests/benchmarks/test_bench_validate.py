@@ -13,13 +13,14 @@ import datetime as dt
 import random
 from pathlib import Path
 
+from tests.benchmarks.timing import paired, show
+from tests.conftest import PASSWORD, make_workbook
+
 from samrehab_cli.registration import contact, personnummer
 from samrehab_cli.registration.validate import validate_file
 from samrehab_cli.schema import WEEK
 from samrehab_cli.sheets import parse_sheets
 from samrehab_cli.storage import crypto, workbooks
-from tests.benchmarks.timing import paired, show
-from tests.conftest import PASSWORD, make_workbook
 
 TODAY = dt.date(2021, 1, 3)  # the Sunday of 2020-v53: no date is in the future
 

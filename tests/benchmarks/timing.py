@@ -38,6 +38,6 @@ def paired(first: Callable[[], object], second: Callable[[], object], repeat: in
 
 def show(name: str, pair: Pair, other_name: str, goal: str = "") -> float:
     """Print ``name: 71.0 ms | other: 512.0 ms | kvot 0.14`` and return the ratio."""
-    print(f"\n{name}: {pair.first * 1000:.1f} ms  |  {other_name}: {pair.second * 1000:.1f} ms  |  kvot {pair.ratio:.2f}"
-          f"{'  (' + goal + ')' if goal else ''}")
+    print(f"\n{name}: {pair.first * 1000:.1f} ms  |  {other_name}: {pair.second * 1000:.1f} ms  |  "
+          f"kvot {pair.ratio:.2f}{'  (' + goal + ')' if goal else ''}")
     return pair.ratio

@@ -9,6 +9,7 @@ Reads one JSON request on stdin -- passwords travel there, never in argv -- and 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -16,8 +17,8 @@ import sys
 import tempfile
 import time
 
-import uno
-from com.sun.star.beans import PropertyValue
+import uno  # isort: skip  # uno must be imported first: it makes the com.sun.star modules importable
+from com.sun.star.beans import PropertyValue  # isort: skip
 
 
 def _prop(name: str, value: object) -> PropertyValue:
@@ -119,10 +120,8 @@ def main() -> None:
         try:
             answers = [OPERATIONS[r["op"]](desktop, r) for r in requests]
         finally:
-            try:
+            with contextlib.suppress(Exception):
                 desktop.terminate()
-            except Exception:
-                pass
             office.wait(timeout=30)
     json.dump(answers, sys.stdout)
 

@@ -12,10 +12,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
-from samrehab_cli import sheets
-from samrehab_cli.storage import crypto, workbooks
 from tests.conftest import PASSWORD, make_workbook
+
+from samrehab_cli import errors, sheets
+from samrehab_cli.storage import crypto, workbooks
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 BRIDGE = Path(__file__).with_name("lo_bridge.py")
@@ -81,7 +81,7 @@ def test_we_read_the_rc4_xls_libreoffice_writes(roundtrip: dict) -> None:
     """LibreOffice encrypts .xls with plain RC4 (no fixture has it). Its Standard-encrypted xlsx is covered by
     the LibreOffice-made fixture; its UNO API does not encrypt xlsx on export, so it is not made here."""
     path = roundtrip["folder"] / "lo.xls"
-    with pytest.raises(Exception):
+    with pytest.raises(errors.WrongPassword):
         workbooks.load(path, crypto.Passwords(["fel"]))
     book, opened = workbooks.load(path, crypto.Passwords([PASSWORD, "lo-hemligt"]))
     assert opened.encryption == "rc4" and opened.slot == 1

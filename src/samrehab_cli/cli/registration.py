@@ -49,7 +49,7 @@ def template(
 
     Exempel:
 
-        samrehab template -o registrering.xlsx --forbund "Södra Dalarnas Samordningsförbund" --from 2020-v39 --to 2021-v10
+        samrehab template -o registrering.xlsx --forbund "Södra Dalarnas Samordningsförbund" --to 2021-v10
     """
     import datetime as dt
 

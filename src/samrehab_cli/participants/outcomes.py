@@ -1,7 +1,8 @@
 """The Södra Dalarna outcome measures (SPEC §5.2): pandas in, a result model out, never printing.
 
-A period (:mod:`samrehab_cli.participants.period`) is a year or a half-year. Every count is a vectorised comparison over the register's data frame (one row per valid participant), summed per group:
-the total, each team (alphabetically) and each gender (Kvinna, Man, and Annat when present).
+A period (:mod:`samrehab_cli.participants.period`) is a year or a half-year. Every count is a vectorised comparison
+over the register's data frame (one row per valid participant), summed per group: the total, each team
+(alphabetically) and each gender (Kvinna, Man, and Annat when present).
 
 ``previous`` holds the same figures for the previous period of the same kind (2020 → 2019, 2020H1 → 2019H2,
 2020H2 → 2020H1) when the register *covers* it: at least one valid participant was enrolled on or before the

@@ -26,7 +26,8 @@ _PERIOD = re.compile(r"^\s*(\d{4})\s*(?:[-\s]?\s*[Hh]\s*([12]))?\s*$")
 
 
 class BadPeriod(errors.SamrehabError):
-    """{value} är ingen period. Skriv ett år (2020) eller ett halvår: 2020H1 för januari–juni, 2020H2 för juli–december."""
+    """{value} är ingen period. Skriv ett år (2020) eller ett halvår: 2020H1 för januari–juni, 2020H2 för
+    juli–december."""
 
 
 class Period(BaseModel):

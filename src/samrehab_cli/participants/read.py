@@ -39,7 +39,8 @@ class NoRegisterFiles(errors.SamrehabError):
 
 
 class NoParticipantSheet(errors.SamrehabError):
-    """Hittade ingen flik med deltagarregistrets rubriker ({headers}) i rad 1 i {paths}. Kontrollera att det är deltagarregistret."""
+    """Hittade ingen flik med deltagarregistrets rubriker ({headers}) i rad 1 i {paths}. Kontrollera att det är
+    deltagarregistret."""
 
 
 class MissingColumns(errors.SamrehabError):
@@ -160,8 +161,8 @@ def from_rows(participant_rows: Sequence[SourceRow], ors_rows: Sequence[SourceRo
     ors_findings = rules.check_ors(ors_rows, participants, known, today)
     flagged = {(f.file, f.sheet, f.row) for f in ors_findings}
     kept = [s.row for s in ors_rows if (s.file, s.row.sheet.name, s.row.number) not in flagged]
-    return ParticipantRegister(participants, findings + ors_findings, len(participant_rows) - len(valid), ors_frame(kept),
-                    len(ors_rows) - len(kept))
+    return ParticipantRegister(participants, findings + ors_findings, len(participant_rows) - len(valid),
+                               ors_frame(kept), len(ors_rows) - len(kept))
 
 
 def ors_frame(rows: Sequence[Row]) -> pd.DataFrame:

@@ -125,7 +125,8 @@ def check_ors(rows: Sequence[SourceRow], participants: pd.DataFrame, known: set[
         if isinstance(day, dt.date) and pid in enrolment:
             start, end = enrolment[pid]
             if day < start or (end is not None and day > end):
-                add("D422", "date", day=day.isoformat(), enrolment=f"{start.isoformat()}–{'' if end is None else end.isoformat()}")
+                until = "" if end is None else end.isoformat()
+                add("D422", "date", day=day.isoformat(), enrolment=f"{start.isoformat()}–{until}")
         if isinstance(day, dt.date) and pid is not None and days[(pid, day)] > 1:
             add("D424", "date", participant=pid, day=day.isoformat())
     return found

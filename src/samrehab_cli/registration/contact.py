@@ -12,8 +12,8 @@ answer (tests compare the two over generated input):
   for every number. Numbers with + go to ``phonenumbers.parse`` and ``number_type`` unchanged.
 
 ``valid_emails`` and ``valid_mobiles`` judge a whole column at once: the common forms are found by one pattern over
-all of them (:mod:`samrehab_cli.registration.lines`), and only the rest are judged one by one. Both libraries are imported on
-first use: they are slow to import.
+all of them (:mod:`samrehab_cli.registration.lines`), and only the rest are judged one by one. Both libraries are
+imported on first use: they are slow to import.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def valid_emails(texts: Sequence[str]) -> list[bool]:
     """
     domains = lines.each_line(_plain_addresses(), texts)  # "@domain" of each plain address, "" for any other text
     accepted = {domain for domain in set(domains) if domain and _email_validator_accepts("a" * 64 + domain)}
-    return [domain in accepted or valid_email(text) for domain, text in zip(domains, texts)]
+    return [domain in accepted or valid_email(text) for domain, text in zip(domains, texts, strict=True)]
 
 
 @lru_cache(maxsize=4096)
@@ -76,7 +76,7 @@ def valid_mobiles(texts: Sequence[str]) -> list[bool]:
     """:func:`valid_mobile` of each text: the Swedish mobile numbers are found among all of them in one pass, and
     only the other texts are looked at one by one."""
     swedish = lines.each_line(_swedish_mobile_lines(), texts, clean=_without_separators)
-    return [number != "" or valid_mobile(text) for number, text in zip(swedish, texts)]
+    return [number != "" or valid_mobile(text) for number, text in zip(swedish, texts, strict=True)]
 
 
 _TYPED_SEPARATORS = (" ", "-", "(", ")", "/", ".", "\u00a0")  # how people space out a number they type

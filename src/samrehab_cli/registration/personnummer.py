@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from enum import Enum
+from enum import StrEnum
 from typing import Literal, NamedTuple
 
 from samrehab_cli.registration import lines
@@ -19,7 +19,7 @@ COORDINATION_OFFSET = 60  # a samordningsnummer has day + 60 (61–91)
 _REMOVED = str.maketrans("", "", "-+ \t\u00a0")
 
 
-class Problem(str, Enum):
+class Problem(StrEnum):
     LENGTH = "length"  # not 10 or 12 digits (V222)
     CHECK_DIGIT = "check_digit"  # Luhn check digit wrong (V224)
     NO_DATE = "no_date"  # the date part is not a real date (V225)
@@ -111,7 +111,7 @@ def plain(texts: Sequence[str], today: dt.date) -> list[bool]:
                 for position in range(2, 12))  # weights 2, 1, 2, … from the third digit; the check digit last
     wrong = total.to_bytes(len(candidates)).translate(_LUHN_WRONG)
     latest = f"{today:%Y%m%d}9999"  # born after today: a higher text than this
-    good = iter([not flag and text <= latest for flag, text in zip(wrong, candidates)])
+    good = iter([not flag and text <= latest for flag, text in zip(wrong, candidates, strict=True)])
     return [text != "" and next(good) for text in shaped]
 
 

@@ -272,7 +272,7 @@ def outcomes_xlsx(result: Outcomes) -> bytes:
 
 
 def _ors_sheet(book: OpenpyxlWorkbook, result: Outcomes) -> None:
-    """Sheet ``ORS``: a row per group (percentages as numbers, header ``(%)``) and a chart of policy_percent per team."""
+    """Sheet ``ORS``: a row per group (percentages as numbers, header ``(%)``), a chart of policy_percent per team."""
     from openpyxl.chart import BarChart, Reference
 
     from samrehab_cli.storage import workbooks

@@ -1,6 +1,7 @@
 """The rules of the registration workbook (SPEC §2.3), one small function per code, grouped as the SPEC's tables.
 
-:func:`check_sheets` runs them all over the week sheets read together (``sheets.parse_sheets``); the codes are in :mod:`samrehab_cli.catalog`.
+:func:`check_sheets` runs them all over the week sheets read together (``sheets.parse_sheets``); the codes are in
+:mod:`samrehab_cli.catalog`.
 """
 
 from __future__ import annotations

@@ -25,7 +25,8 @@ def not_a_date(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # V202
 
 def meeting_outside_week(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # V203
     days = ctx.cells["meeting_date"]
-    outside = {(cell, week) for cell, week in set(zip(map(days.__getitem__, rows), map(ctx.weeks.__getitem__, rows)))
+    pairs = set(zip(map(days.__getitem__, rows), map(ctx.weeks.__getitem__, rows), strict=True))
+    outside = {(cell, week) for cell, week in pairs
                if week is not None and cell.value is not None and cell.value not in week}
     for row in [row for row in rows if (days[row], ctx.weeks[row]) in outside] if outside else ():
         week = ctx.weeks[row]
@@ -47,7 +48,7 @@ def consent_missing(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # 
 def consent_before_meeting(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # V206
     meetings, consents = ctx.cells["meeting_date"], ctx.cells["consent_date"]
     early = {(meeting, consent) for meeting, consent in set(zip(map(meetings.__getitem__, rows),
-                                                                 map(consents.__getitem__, rows)))
+                                                                 map(consents.__getitem__, rows), strict=True))
              if meeting.value is not None and consent.value is not None
              and consent.value < meeting.value}  # type: ignore[operator]
     for row in [row for row in rows if (meetings[row], consents[row]) in early] if early else ():
