@@ -4,12 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench interop clean
+.PHONY: demo test lint bench interop clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,lint]'
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -17,6 +17,11 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# ruff (style, imports, likely bugs) and mypy (types, strict) over the code; both must find nothing.
+lint: $(STAMP)
+	$(BIN)/ruff check src tests examples
+	$(BIN)/mypy
 
 # Each benchmark file runs in its own process, as each samrehab command does: the heap one leaves behind (a
 # 100,000-row register) must not slow the next.

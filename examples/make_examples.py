@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import openpyxl
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
-from samrehab_cli.schema import ORS, PARTICIPANTS
+from samrehab_cli.schema import ORS, PARTICIPANTS, Column
 from samrehab_cli.storage import files, workbooks
 
 OUT = Path(__file__).resolve().parent / "deltagarregister.xlsx"
@@ -159,7 +161,7 @@ def _reproducible(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def _table(sheet, columns, rows) -> None:  # type: ignore[no-untyped-def]
+def _table(sheet: Worksheet, columns: Sequence[Column], rows: Iterable[Mapping[str, object]]) -> None:
     for c, column in enumerate(columns, start=1):
         workbooks.set_text(sheet.cell(row=1, column=c), column.header)
         sheet.cell(row=1, column=c).font = Font(bold=True)

@@ -120,7 +120,10 @@ def test_sources_combine_and_prompt_only_without_them(tmp_path: Path) -> None:
     path = tmp_path / "pw.txt"
     path.write_text(f"{PASSWORD}\n")
     path.chmod(0o600)
-    never = lambda confirm: pytest.fail("asked")  # noqa: E731
+
+    def never(confirm: bool) -> str:
+        pytest.fail("asked")
+
     from_file = crypto.passwords_from(path, ask=never, environ={crypto.ENV_VAR: OLD_PASSWORD})
     assert crypto.open_bytes(ENCRYPTED_OLD, from_file, Path("o.xlsx")).slot == 1
     assert len(crypto.passwords_from(None, environ={})) == 0

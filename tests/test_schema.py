@@ -8,7 +8,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from samrehab_cli.schema import ORS, PARTICIPANTS, WEEK
+from samrehab_cli.schema import ORS, PARTICIPANTS, WEEK, Column
 from samrehab_cli.sheets import (
     ABSENT,
     EMPTY,
@@ -106,10 +106,10 @@ column_values = st.one_of(
 
 @settings(max_examples=400, deadline=None)
 @given(st.sampled_from(WEEK.columns + PARTICIPANTS.columns), column_values)
-def test_a_column_is_read_as_each_of_its_cells(column: object, raws: list[object]) -> None:
+def test_a_column_is_read_as_each_of_its_cells(column: Column, raws: list[object]) -> None:
     """read_column (each distinct value once, text made in bulk) gives what read_cell gives cell by cell."""
-    cells, spaces = read_column(column, raws)  # type: ignore[arg-type]
-    alone = [read_cell(column, raw) for raw in raws]  # type: ignore[arg-type]
+    cells, spaces = read_column(column, raws)
+    alone = [read_cell(column, raw) for raw in raws]
     assert [(type(c.raw), c.raw, c.value) for c in cells] == [(type(c.raw), c.raw, c.value) for c in alone]
     assert all((cell is EMPTY) == (one is EMPTY) for cell, one in zip(cells, alone, strict=True))
     assert spaces == any(raw is not None and one is EMPTY for raw, one in zip(raws, alone, strict=True))

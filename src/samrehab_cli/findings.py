@@ -64,7 +64,8 @@ class Report(BaseModel):
     def of(cls, findings: Iterable[Finding]) -> Report:
         found = list(findings)
         tally = Counter(f.severity for f in found)
-        return cls(valid=tally["fel"] == 0, counts=Counts(**tally), findings=found)
+        counts = Counts(fel=tally["fel"], varning=tally["varning"], info=tally["info"])
+        return cls(valid=tally["fel"] == 0, counts=counts, findings=found)
 
 
 @dataclass(frozen=True)

@@ -62,15 +62,18 @@ class SheetSchema:
     name: str
     columns: tuple[Column, ...]
 
+    _by_header: dict[str, Column] = field(init=False, repr=False, compare=False)
+    _by_key: dict[str, Column] = field(init=False, repr=False, compare=False)
+
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_by_header", {_fold(c.header): c for c in self.columns})
+        object.__setattr__(self, "_by_header", {_fold(c.header): c for c in self.columns})  # frozen: set once here
         object.__setattr__(self, "_by_key", {c.key: c for c in self.columns})
 
     def by_header(self, header: str) -> Column | None:
-        return self._by_header.get(_fold(header))  # type: ignore[attr-defined]
+        return self._by_header.get(_fold(header))
 
     def __getitem__(self, key: str) -> Column:
-        return self._by_key[key]  # type: ignore[attr-defined]
+        return self._by_key[key]
 
     @property
     def headers(self) -> list[str]:

@@ -15,12 +15,13 @@ from decimal import Decimal, InvalidOperation
 from functools import cached_property, partial
 from itertools import chain, compress, repeat, zip_longest
 from operator import attrgetter, is_not, itemgetter
+from typing import Any
 
 from samrehab_cli.dates import Week, week_from_sheet_name
 from samrehab_cli.schema import Column, Kind, SheetSchema
 
 
-class Cell(tuple):  # type: ignore[type-arg]
+class Cell(tuple[object, object]):
     """One cell: ``raw`` as the workbook holds it (None when empty), ``value`` typed (None when empty or unreadable).
 
     A cell is shared by every row that holds the same value and never changes. It is a pair so that a column of
@@ -156,17 +157,19 @@ def read_column(column: Column, raws: Sequence[object]) -> tuple[list[Cell], boo
         cells = [read_cell(column, raw) for raw in raws]
         return cells, any(cell is EMPTY and raw is not None for raw, cell in zip(raws, cells, strict=True))
     distinct.discard(None)
-    there = list(distinct)
+    there: list[Any] = list(distinct)  # of the types in ``kinds``, which pick the reading below
     kinds = types - {type(None)}
+    values: list[Any]
+    blank: list[object] = []
     if column.kind in _TEXT_KINDS and kinds <= {str}:
-        values = list(map(str.strip, there))  # type: ignore[arg-type]
+        values = list(map(str.strip, there))
         blank = [raw for raw, value in zip(there, values, strict=True) if not value] if "" in values else []
     elif column.kind is Kind.DATE and kinds <= {dt.date}:  # Excel dates, as calamine gives them
-        values, blank = there, []
+        values = there
     elif column.kind is Kind.DATE and kinds <= {dt.datetime}:  # … or with a time of day: read in C
-        values, blank = list(map(dt.datetime.date, there)), []  # type: ignore[arg-type]
-    elif column.kind is Kind.INTEGER and kinds <= {float} and all(map(float.is_integer, there)):  # type: ignore[arg-type]
-        values, blank = list(map(int, there)), []  # type: ignore[call-overload]
+        values = list(map(dt.datetime.date, there))
+    elif column.kind is Kind.INTEGER and kinds <= {float} and all(map(float.is_integer, there)):
+        values = list(map(int, there))
     else:
         values = list(map(reader(column), there))
         blank = [raw for raw in there if isinstance(raw, str) and not raw.strip()]
@@ -240,7 +243,8 @@ class Row:
     def __getitem__(self, key: str) -> Cell:
         return self.sheet.cells[key][self.index]
 
-    def value(self, key: str) -> object:
+    def value(self, key: str) -> Any:
+        """The typed value of ``key``: its type is the column's kind (a date, a Decimal, a choice's text …)."""
         return self.sheet.cells[key][self.index].value
 
     def ref(self, key: str) -> str | None:

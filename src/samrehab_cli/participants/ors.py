@@ -131,7 +131,7 @@ def compute(register: ParticipantRegister, p: Period) -> list[OrsRow]:
         changes = [c for c in sub["change"] if c is not None]
         clinical = [c for c in changes if c.clinical]
         rows.append(OrsRow(
-            group=group, name=name, active=len(sub),  # type: ignore[arg-type]
+            group=group, name=name, active=len(sub),
             policy_percent=percent(int(sub["policy"].sum()), len(sub)),
             monthly_percent=percent(int(sub["monthly"].sum()), len(sub)),
             with_change=len(changes),

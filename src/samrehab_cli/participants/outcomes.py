@@ -153,7 +153,7 @@ def compute(register: ParticipantRegister, p: Period) -> Outcomes:
     prev = p.previous()
     f_prev = flags(df, prev) if covers(df, prev) else None
     rows = [
-        OutcomeRow(group=group, name=name, **figures(df, f, mask).model_dump(),  # type: ignore[arg-type]
+        OutcomeRow(group=group, name=name, **figures(df, f, mask).model_dump(),
                    previous=None if f_prev is None else figures(df, f_prev, mask))
         for group, name, mask in groups(df, f["active"])
     ]

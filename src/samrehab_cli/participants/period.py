@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 TOTAL_NAME = "Totalt"
+Group = Literal["total", "team", "kon"]  # the kinds of row in every table
 _PERIOD = re.compile(r"^\s*(\d{4})\s*(?:[-\s]?\s*[Hh]\s*([12]))?\s*$")
 
 
@@ -67,11 +68,11 @@ def parse_period(text: str) -> Period:
     return period(int(match[1]), int(match[2]) if match[2] else None)
 
 
-def groups(df: pd.DataFrame, active: pd.Series) -> list[tuple[str, str, pd.Series | None]]:
+def groups(df: pd.DataFrame, active: pd.Series) -> list[tuple[Group, str, pd.Series | None]]:
     """(group, name, mask) for the total, each team active in the period, and the genders."""
     teams = sorted(df.loc[active.astype(bool), "team"].unique(), key=swedish_key)
     genders = [g for g in GENDERS if g != "Annat" or bool(((df["gender"] == g) & active.astype(bool)).any())]
-    found: list[tuple[str, str, pd.Series | None]] = [("total", TOTAL_NAME, None)]
+    found: list[tuple[Group, str, pd.Series | None]] = [("total", TOTAL_NAME, None)]
     found += [("team", str(t), df["team"] == t) for t in teams]
     found += [("kon", g, df["gender"] == g) for g in genders]
     return found

@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from samrehab_cli import errors, sheets
 from samrehab_cli.dates import add_months
@@ -181,12 +181,12 @@ def frame(rows: Sequence[Row]) -> pd.DataFrame:
     """Valid participant rows as a data frame (see :class:`ParticipantRegister`)."""
     import pandas as pd
 
-    def values(key: str) -> list[object]:
+    def values(key: str) -> list[Any]:
         return [row.value(key) for row in rows]
 
     data: dict[str, object] = {key: pd.Series(values(key), dtype=object) for key in (
         "participant_id", "team", "gender", "exit_reason", "labour_support", "years_without_work", "comment")}
-    starts = values("start")
+    starts: list[dt.date] = values("start")  # a valid row has its Inskrivningsdatum
     data["start"] = day_series(starts)
     data["end"] = day_series(values("end"))
     limits = {day: add_months(day, DROPOUT_MONTHS) for day in set(starts)}  # few distinct days: fast
@@ -194,12 +194,12 @@ def frame(rows: Sequence[Row]) -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
-def day_series(days: Sequence[object]) -> pd.Series:
+def day_series(days: Sequence[dt.date | None]) -> pd.Series:
     """Dates (None for none) as a datetime64 series (NaT for none), without numpy's slow date-object path."""
     import numpy as np
     import pandas as pd
 
     epoch, nat = dt.date(1970, 1, 1).toordinal(), np.iinfo(np.int64).min
-    ordinals = np.fromiter((nat if d is None else d.toordinal() - epoch for d in days),  # type: ignore[attr-defined]
+    ordinals = np.fromiter((nat if d is None else d.toordinal() - epoch for d in days),
                            dtype=np.int64, count=len(days))
     return pd.Series(ordinals.view("datetime64[D]").astype("datetime64[s]"))

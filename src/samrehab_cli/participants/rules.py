@@ -10,7 +10,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from samrehab_cli.catalog import RULE
 from samrehab_cli.findings import Finding, Severity
@@ -40,7 +40,7 @@ def check_row(source: SourceRow, today: dt.date, *, duplicated: bool = False) ->
     row, file = source.row, source.file
     found: list[Finding] = []
 
-    def add(code: str, key: str, severity: Severity | None = None, **fields: object) -> None:
+    def add(code: str, key: str, severity: Severity | None = None, **fields: Any) -> None:
         header = PARTICIPANTS[key].header
         found.append(RULE[code].at(file, row, key, header, severity=severity, **fields))
 
@@ -99,36 +99,42 @@ def check_ors(rows: Sequence[SourceRow], participants: pd.DataFrame, known: set[
     days = Counter((r.row.value("participant_id"), r.row.value("date")) for r in rows)
     found: list[Finding] = []
     for source in rows:
-        row, file = source.row, source.file
+        found += _ors_row(source, enrolment, days, known, today)
+    return found
 
-        def add(code: str, key: str, **fields: object) -> None:
-            header = ORS[key].header  # never an SRS score in any output:
-            found.append(RULE[code].at(file, row, key, header, show_value=key != "srs",  # noqa: B023
-                                        **fields))
 
-        pid, day = row.value("participant_id"), row.value("date")
-        if row["ors"].empty and row["srs"].empty:
-            add("D420", "ors", problem="saknas")
-        for key in ("ors", "srs"):
-            problem = _score_problem(row[key])
-            if problem:
-                add("D420", key, problem=problem)
-        if pid is None:
-            add("D421", "participant_id", problem="saknas")
-        elif pid not in known:
-            add("D421", "participant_id", problem=f"{pid} finns inte i deltagarregistret")
-        cell = row["date"]
-        if cell.empty or cell.invalid:
-            add("D423", "date", problem="saknas" if cell.empty else "är inget datum")
-        elif isinstance(day, dt.date) and day > today:
-            add("D423", "date", problem=f"{day.isoformat()} ligger i framtiden")
-        if isinstance(day, dt.date) and pid in enrolment:
-            start, end = enrolment[pid]
-            if day < start or (end is not None and day > end):
-                until = "" if end is None else end.isoformat()
-                add("D422", "date", day=day.isoformat(), enrolment=f"{start.isoformat()}–{until}")
-        if isinstance(day, dt.date) and pid is not None and days[(pid, day)] > 1:
-            add("D424", "date", participant=pid, day=day.isoformat())
+def _ors_row(source: SourceRow, enrolment: dict[object, tuple[dt.date, dt.date | None]],
+             days: Counter[tuple[object, object]], known: set[object], today: dt.date) -> list[Finding]:
+    row, file = source.row, source.file
+    found: list[Finding] = []
+
+    def add(code: str, key: str, **fields: Any) -> None:
+        header = ORS[key].header  # never an SRS score in any output:
+        found.append(RULE[code].at(file, row, key, header, show_value=key != "srs", **fields))
+
+    pid, day = row.value("participant_id"), row.value("date")
+    if row["ors"].empty and row["srs"].empty:
+        add("D420", "ors", problem="saknas")
+    for key in ("ors", "srs"):
+        problem = _score_problem(row[key])
+        if problem:
+            add("D420", key, problem=problem)
+    if pid is None:
+        add("D421", "participant_id", problem="saknas")
+    elif pid not in known:
+        add("D421", "participant_id", problem=f"{pid} finns inte i deltagarregistret")
+    cell = row["date"]
+    if cell.empty or cell.invalid:
+        add("D423", "date", problem="saknas" if cell.empty else "är inget datum")
+    elif isinstance(day, dt.date) and day > today:
+        add("D423", "date", problem=f"{day.isoformat()} ligger i framtiden")
+    if isinstance(day, dt.date) and pid in enrolment:
+        start, end = enrolment[pid]
+        if day < start or (end is not None and day > end):
+            until = "" if end is None else end.isoformat()
+            add("D422", "date", day=day.isoformat(), enrolment=f"{start.isoformat()}–{until}")
+    if isinstance(day, dt.date) and pid is not None and days[(pid, day)] > 1:
+        add("D424", "date", participant=pid, day=day.isoformat())
     return found
 
 

@@ -147,7 +147,8 @@ def _phonenumbers() -> ModuleType:
 def _dot_atom() -> Callable[[str], object]:
     """email-validator's own pattern for a plain local part (ASCII letters, digits, ``!#$%&'*+-/=?^_`{|}~`` and
     single dots between them)."""
-    return _email_validator().rfc_constants.DOT_ATOM_TEXT.match
+    pattern: re.Pattern[str] = _email_validator().rfc_constants.DOT_ATOM_TEXT
+    return pattern.match
 
 
 @cache

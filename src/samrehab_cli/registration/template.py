@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from samrehab_cli import schema
 from samrehab_cli.dates import Week, today, week_from_sheet_name
@@ -13,6 +13,7 @@ from samrehab_cli.storage import workbooks
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
+    from openpyxl.worksheet.datavalidation import DataValidation
     from openpyxl.worksheet.worksheet import Worksheet
 
 EXCEL_LIST_LIMIT = 255  # Excel drops (after asking to repair) an inline list validation longer than this
@@ -25,7 +26,7 @@ def new_workbook(forbund: str, weeks: Sequence[Week], rows: int = schema.DEFAULT
     from openpyxl import Workbook
 
     book = Workbook()
-    instructions = book.active
+    instructions = book.worksheets[0]
     instructions.title = schema.INSTRUCTIONS_SHEET
     _write_instructions(instructions, forbund)
     workbooks.set_custom_properties(book, {schema.PROP_FORBUND: forbund,
@@ -76,7 +77,7 @@ def _week_sheet(book: Workbook, week: Week, rows: int) -> Worksheet:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    sheet = book.create_sheet(str(week), _sheet_index(book, week))
+    sheet: Worksheet = book.create_sheet(str(week), _sheet_index(book, week))
     header_fill = PatternFill("solid", fgColor="DDEBF7")
     last_row = rows + 1
     for index, column in enumerate(WEEK.columns, start=1):
@@ -104,10 +105,10 @@ def _week_sheet(book: Workbook, week: Week, rows: int) -> Worksheet:
     return sheet
 
 
-def _validation(book: Workbook, column: Column):  # -> DataValidation | None
+def _validation(book: Workbook, column: Column) -> DataValidation | None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    common = {"allow_blank": True, "showErrorMessage": True, "errorStyle": "warning",
+    common: dict[str, Any] = {"allow_blank": True, "showErrorMessage": True, "errorStyle": "warning",
               "errorTitle": column.header, "showInputMessage": True, "promptTitle": column.header[:32],
               "prompt": column.help[:255]}
     if column.kind is Kind.CHOICE:
@@ -199,7 +200,7 @@ def write_rows(sheet: Worksheet, rows: Iterable[Mapping[str, object]], first_row
     for cell in sheet[1]:
         column = WEEK.by_header(str(cell.value)) if cell.value is not None else None
         if column is not None:
-            positions.setdefault(column.key, cell.column)
+            positions.setdefault(column.key, cell.column or 0)  # a cell of row 1 has its column
     for offset, values in enumerate(rows):
         for name, value in values.items():
             column = WEEK.by_header(name) or WEEK[name]

@@ -76,15 +76,16 @@ def share(value: float | Decimal | None) -> str:
 
 
 
-def figure(value: object, unit: str) -> str:
-    """A table cell in the Swedish format: ``40 %``, ``5,6 år``, ``+6,8``; an en dash for no value."""
+def figure(value: float | Decimal | None, unit: str) -> str:
+    """A table cell in the Swedish format: ``40 %``, ``5,6 år``, ``+6,8``; an en dash for no value. ``unit`` is
+    ``%``, ``±`` (signed), ``1`` (one decimal), a word (``år``) or ``""`` (a count, as it is)."""
     if value is None:
         return "–"
     if unit == "%":
-        return share(value)  # type: ignore[arg-type]
+        return share(value)
     if unit == "±":
-        return ("+" if value > 0 else "") + number(value)  # type: ignore[operator,arg-type]
+        return ("+" if value > 0 else "") + number(value)
     if unit == "1":
-        return number(value)  # type: ignore[arg-type]
-    return f"{number(value)} {unit}" if unit else str(value)  # type: ignore[arg-type]
+        return number(value)
+    return f"{number(value)} {unit}" if unit else str(value)
 

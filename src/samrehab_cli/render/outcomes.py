@@ -4,7 +4,7 @@ otherwise, CSV for Swedish Excel, and the report workbook with charts. Never an 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from samrehab_cli.render.common import console, figure, is_terminal, share, to_csv
 from samrehab_cli.render.report import report_human
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from samrehab_cli.participants.ors import OrsRow
-    from samrehab_cli.participants.outcomes import OutcomeRow, Outcomes
+    from samrehab_cli.participants.outcomes import Figures, OutcomeRow, Outcomes
 
 #: The policy's table headers, in its order, by row key.
 OUTCOME_HEADERS = {
@@ -55,12 +55,12 @@ ORS_HEADERS = {
 
 
 
-def _figure(key: str, value: object) -> str:
+def _figure(key: str, value: Any) -> str:
     unit = "%" if key == "goal_attainment_percent" else BACKGROUND_HEADERS.get(key, ("", ""))[1]
     return figure(value, unit)
 
 
-def _ors_figure(key: str, value: object) -> str:
+def _ors_figure(key: str, value: Any) -> str:
     return figure(value, ORS_HEADERS[key][1])
 
 
@@ -133,7 +133,7 @@ def findings_human(result: Outcomes, out: Console, terminal: bool) -> None:
 
 def _group_tables(rows: Sequence[OutcomeRow] | Sequence[OrsRow], caption: str,
                   measures: Sequence[tuple[str, str, str]], sections: Sequence[str],
-                  pick: Callable[[object], object | None] = lambda row: row) -> list[Table]:
+                  pick: Callable[[Any], Any] = lambda row: row) -> list[Table]:
     """Rich tables, a row per measure and a column per group: Totalt with the teams, then Totalt with the genders.
 
     ``measures`` are (key, label, unit): ``%``, ``±`` (signed), ``1`` (one decimal), a word (``år``) or ``""``.
@@ -198,7 +198,9 @@ def _outcome_table_rows(result: Outcomes) -> tuple[list[str], list[list[object]]
     keys = [*OUTCOME_HEADERS, *BACKGROUND_HEADERS]
     rows: list[list[object]] = []
     previous = result.period.previous().label
-    for label, pick in ((result.period.label, lambda r: r), (previous, lambda r: r.previous)):
+    picks: list[tuple[str, Callable[[OutcomeRow], Figures | None]]] = [
+        (result.period.label, lambda r: r), (previous, lambda r: r.previous)]
+    for label, pick in picks:
         for row in result.rows:
             figures = pick(row)
             if figures is not None:
@@ -221,18 +223,18 @@ def outcomes_xlsx(result: Outcomes) -> bytes:
 
     header, rows = _outcome_table_rows(result)
     book = openpyxl.Workbook()
-    book.remove(book.active)
+    book.remove(book.worksheets[0])
     label = result.period.label
     for group, title in _SECTIONS.items():
         current = [r[:1] + r[2:] for r in rows if r[1] == title and r[0] == label]
         earlier = [r[:1] + r[2:] for r in rows if r[1] == title and r[0] != label]
-        table = [header[:1] + header[2:], *current]
+        heading: list[object] = [*header[:1], *header[2:]]
+        table: list[list[object]] = [heading, *current]
         if earlier:
-            table += [[], [f"Föregående period: {earlier[0][0]}"], header[:1] + header[2:], *earlier]
+            table += [[], [f"Föregående period: {earlier[0][0]}"], heading, *earlier]
         if group == "total":
             table += [[], [f"Rader med fel som inte är med i tabellerna: {result.excluded_rows}"]]
-        workbooks.rows_to_sheet(book, title, table)
-        sheet = book[title]
+        sheet = workbooks.rows_to_sheet(book, title, table)
         sheet.column_dimensions["B"].width = 14
         for r in (1, len(current) + 4):
             for header_cell in sheet[r]:
@@ -254,13 +256,13 @@ def outcomes_xlsx(result: Outcomes) -> bytes:
         *[[s.support, s.count] for s in result.work_support],
         [], ["Med arbetsmarknadsstöd", support], ["Utan stöd", without],
     ])
-    workbooks.rows_to_sheet(book, "Annat", [
+    other = workbooks.rows_to_sheet(book, "Annat", [
         ["Team", "Avslutsdatum", "Kommentar"],
         *[[c.team, c.exit_date, c.comment] for c in result.other_comments],
     ])
     for r in range(2, len(result.other_comments) + 2):
-        book["Annat"].cell(row=r, column=2).number_format = "yyyy-mm-dd"
-    book["Annat"].column_dimensions["C"].width = 60
+        other.cell(row=r, column=2).number_format = "yyyy-mm-dd"
+    other.column_dimensions["C"].width = 60
     workbooks.rows_to_sheet(book, "Bakgrund", [
         ["Grupp", *(f"{h} ({unit})" for h, unit in BACKGROUND_HEADERS.values())],
         *[[row.name, *(getattr(row, k) for k in BACKGROUND_HEADERS)] for row in result.rows if row.group != "team"],
@@ -280,8 +282,7 @@ def _ors_sheet(book: OpenpyxlWorkbook, result: Outcomes) -> None:
     headers = ["Grupp", "Namn", *(f"{h} (%)" if kind == "%" else h for h, kind in ORS_HEADERS.values())]
     rows = [[_SECTIONS[r.group], r.name, *(getattr(r, k) for k in ORS_HEADERS)] for r in result.ors]
     note = [[], [f"ORS-rader med fynd som inte räknats: {result.excluded_ors_rows}. SRS redovisas bara som andel."]]
-    workbooks.rows_to_sheet(book, "ORS", [headers, *rows, *note])
-    sheet = book["ORS"]
+    sheet = workbooks.rows_to_sheet(book, "ORS", [headers, *rows, *note])
     teams = [i for i, r in enumerate(result.ors, start=2) if r.group == "team"]
     if teams:
         column = 3 + list(ORS_HEADERS).index("policy_percent")

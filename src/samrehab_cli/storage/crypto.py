@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, cast
 
 from samrehab_cli import errors
 
@@ -119,7 +119,7 @@ class Opened:
         return self.slot == 0
 
 
-def _office_file(data: bytes, path: Path):  # -> msoffcrypto BaseOfficeFile
+def _office_file(data: bytes, path: Path) -> Any:  # an msoffcrypto BaseOfficeFile (the library has no types)
     msoffcrypto = _msoffcrypto()
     from msoffcrypto import exceptions as mso
 
@@ -171,7 +171,7 @@ def open_bytes(data: bytes, passwords: Passwords, path: Path) -> Opened:
             raise errors.UnsupportedEncryption(path=path, reason=type(exc).__name__) from None
         except Exception:  # a wrong key can make garbage that fails in any way
             continue
-        encryption = office.type if kind == "xls" else kind
+        encryption = cast(Encryption, office.type if kind == "xls" else kind)  # msoffcrypto's names for its kinds
         return Opened(out.getvalue(), encryption, slot)
     if len(passwords) == 0:
         raise errors.PasswordNeeded(path=path)
@@ -201,7 +201,7 @@ def encrypt(plain: bytes, passwords: Passwords, path: Path, slot: int = 0) -> by
     return encrypted
 
 
-def _msoffcrypto():  # -> the msoffcrypto module, imported on first use (it is slow to import)
+def _msoffcrypto() -> Any:  # the module (untyped), imported on first use: it is slow to import
     """Import msoffcrypto-tool, keeping decrypted .xls data in memory.
 
     msoffcrypto-tool rebuilds a decrypted .xls in ``tempfile.TemporaryFile()``, i.e. plaintext on disk. Its xls
@@ -214,5 +214,5 @@ def _msoffcrypto():  # -> the msoffcrypto module, imported on first use (it is s
     from msoffcrypto.format import xls97
 
     if not isinstance(xls97.tempfile, types.SimpleNamespace):
-        xls97.tempfile = types.SimpleNamespace(TemporaryFile=io.BytesIO)  # type: ignore[attr-defined]
+        xls97.tempfile = types.SimpleNamespace(TemporaryFile=io.BytesIO)
     return msoffcrypto

@@ -12,14 +12,15 @@ import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from samrehab_cli import errors
 from samrehab_cli.storage import crypto, files
 
 if TYPE_CHECKING:
     from openpyxl import Workbook as OpenpyxlWorkbook
-    from openpyxl.cell import Cell
+    from openpyxl.cell import Cell, MergedCell
+    from openpyxl.worksheet.worksheet import Worksheet
 
 #: A registration workbook unpacks to a few MB; anything near these limits is an attack or a mistake.
 MAX_UNPACKED_BYTES = 256 * 1024 * 1024
@@ -39,10 +40,10 @@ class Workbook:
     hidden: set[str]
     properties: dict[str, str]
     encryption: crypto.Encryption | None = None
-    _book: object = field(default=None, repr=False)
+    _book: Any = field(default=None, repr=False)  # a CalamineWorkbook (the library has no types)
 
     def rows(self, name: str) -> list[list[object]]:
-        sheet = self._book.get_sheet_by_name(name)  # type: ignore[attr-defined]
+        sheet = self._book.get_sheet_by_name(name)
         return [[None if value == "" else value for value in row] for row in sheet.to_python(skip_empty_area=False)]
 
 
@@ -125,7 +126,7 @@ def _calamine(data: bytes, path: Path, kind: Literal["xlsx", "xls"], properties:
 
 
 # --- writing --------------------------------------------------------------------------------------------------
-def set_text(cell: Cell, value: object) -> None:
+def set_text(cell: Cell | MergedCell, value: Any) -> None:
     """Put a value in a cell; text stays text even when it starts with ``=`` (never a formula)."""
     cell.value = value
     if isinstance(value, str):
@@ -186,7 +187,7 @@ def rewrite(path: Path, passwords: crypto.Passwords, edit: Callable[[OpenpyxlWor
 def set_custom_properties(book: OpenpyxlWorkbook, values: dict[str, str | int]) -> None:
     from openpyxl.packaging.custom import IntProperty, StringProperty
 
-    props = book.custom_doc_props
+    props = book.custom_doc_props  # type: ignore[attr-defined]  # in openpyxl 3.1, not yet in its stubs
     for name, value in values.items():
         if name in props.names:
             del props[name]
@@ -194,13 +195,13 @@ def set_custom_properties(book: OpenpyxlWorkbook, values: dict[str, str | int]) 
                      StringProperty(name=name, value=value))
 
 
-def rows_to_sheet(book: OpenpyxlWorkbook, title: str, rows: Sequence[Sequence[object]]) -> None:
+def rows_to_sheet(book: OpenpyxlWorkbook, title: str, rows: Sequence[Sequence[object]]) -> Worksheet:
     """Append a simple sheet of rows: bold headers in row 1, readable column widths, long text wrapped, text as text.
     """
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    sheet = book.create_sheet(title)
+    sheet: Worksheet = book.create_sheet(title)
     widths: dict[int, int] = {}
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row, start=1):
@@ -221,3 +222,4 @@ def rows_to_sheet(book: OpenpyxlWorkbook, title: str, rows: Sequence[Sequence[ob
             if isinstance(value, str) and len(row) > 1 and len(value) > widths.get(c, 8):
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "A2"
+    return sheet

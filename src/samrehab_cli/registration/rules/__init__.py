@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from functools import partial
 
 from samrehab_cli.findings import Finding
 from samrehab_cli.registration.rules import (
@@ -19,7 +20,7 @@ from samrehab_cli.registration.rules import (
 )
 from samrehab_cli.registration.rules.base import Context
 from samrehab_cli.schema import NO, YES
-from samrehab_cli.sheets import Table
+from samrehab_cli.sheets import Cell, Table
 
 __all__ = ["Context", "check_sheets"]
 
@@ -33,7 +34,11 @@ def check_sheets(file: str, table: Table, today: dt.date) -> Iterator[Finding]:
     for check in values.CHECKS + crossrow.CHECKS:
         yield from check(ctx, ctx.rows)
     for answer, checks in ((YES, consent.CHECKS), (NO, no_consent.CHECKS)):
-        answered = ctx.where("consent", ctx.rows, lambda cell: cell.value == answer)  # noqa: B023
+        answered = ctx.where("consent", ctx.rows, partial(_holds, answer))
         for check in checks if answered else ():
             yield from check(ctx, answered)
     yield from crossrow.duplicates(ctx)
+
+
+def _holds(value: object, cell: Cell) -> bool:
+    return bool(cell.value == value)

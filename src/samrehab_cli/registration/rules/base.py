@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from functools import cached_property
 from itertools import accumulate, chain, compress, repeat
 from operator import attrgetter, not_
+from typing import Any
 
 from samrehab_cli.findings import Finding, Rule, Severity
 from samrehab_cli.registration import personnummer
@@ -100,7 +101,7 @@ class Context:
         picked = cells if rows is self.rows else map(cells.__getitem__, rows)
         return list(compress(rows, map(wanted.__contains__, picked)))
 
-    def at(self, rule: Rule, row: int, key: str, *, severity: Severity | None = None, **fields: object) -> Finding:
+    def at(self, rule: Rule, row: int, key: str, *, severity: Severity | None = None, **fields: Any) -> Finding:
         """A finding at ``key``'s cell of the row at ``row``: the Swedish header as column, the raw text as value."""
         sheet, index = self.locate(row)
         return rule.at(self.file, Row(sheet, index), key, WEEK[key].header, severity=severity, **fields)

@@ -30,13 +30,14 @@ def meeting_outside_week(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]
                if week is not None and cell.value is not None and cell.value not in week}
     for row in [row for row in rows if (days[row], ctx.weeks[row]) in outside] if outside else ():
         week = ctx.weeks[row]
+        assert week is not None  # a row is outside its week only on a week sheet
         yield ctx.at(RULE["V203"], row, "meeting_date", week=week, monday=week.monday, sunday=week.sunday)
 
 
 def date_in_future(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # V204
     for key in DATE_KEYS:
         for row in ctx.where(key, rows, lambda cell: cell.value is not None
-                             and cell.value > ctx.today):  # type: ignore[operator]
+                             and cell.value > ctx.today):
             yield ctx.at(RULE["V204"], row, key, today=ctx.today)
 
 
@@ -50,7 +51,7 @@ def consent_before_meeting(ctx: Context, rows: Sequence[int]) -> Iterator[Findin
     early = {(meeting, consent) for meeting, consent in set(zip(map(meetings.__getitem__, rows),
                                                                  map(consents.__getitem__, rows), strict=True))
              if meeting.value is not None and consent.value is not None
-             and consent.value < meeting.value}  # type: ignore[operator]
+             and consent.value < meeting.value}
     for row in [row for row in rows if (meetings[row], consents[row]) in early] if early else ():
         yield ctx.at(RULE["V206"], row, "consent_date")
 
