@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from samrehab_cli import schema, sheets
 from samrehab_cli.dates import parse_week
 from samrehab_cli.findings import Finding
-from samrehab_cli.registration import rules
 from samrehab_cli.registration.personnummer import luhn
+from samrehab_cli.registration.rules import check as rules
 from samrehab_cli.schema import WEEK
 from samrehab_cli.sheets import parse_sheets
 

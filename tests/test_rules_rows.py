@@ -99,7 +99,7 @@ def test_duplicates_are_found_across_week_tabs() -> None:
 
 
 def test_missing_columns_do_not_make_every_row_a_finding() -> None:
-    from samrehab_cli.registration import rules
+    from samrehab_cli.registration.rules import check as rules
     from samrehab_cli.sheets import parse_sheets
 
     from rule_cases import table

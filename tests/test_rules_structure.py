@@ -12,7 +12,8 @@ import pytest
 from samrehab_cli import catalog
 from samrehab_cli.dates import parse_week
 from samrehab_cli.findings import Finding
-from samrehab_cli.registration import rules, template
+from samrehab_cli.registration import template
+from samrehab_cli.registration.rules import check as rules
 from samrehab_cli.registration.validate import (
     check_workbook,
     validate_file,

@@ -17,8 +17,7 @@ from samrehab_cli import errors
 from samrehab_cli.catalog import RULE
 from samrehab_cli.dates import Week, week_from_sheet_name
 from samrehab_cli.findings import Finding, Report
-from samrehab_cli.registration import rules
-from samrehab_cli.registration.rules import structure
+from samrehab_cli.registration.rules import check, structure
 from samrehab_cli.schema import WEEK
 from samrehab_cli.sheets import parse_sheets
 from samrehab_cli.storage import crypto, workbooks
@@ -84,7 +83,7 @@ def check_workbook(book: workbooks.Workbook, file: str, today: dt.date, week: We
     findings += structure.no_week_sheet(file, list(week_of.values()), week)
     named = [(name, read_rows(book, name)) for name, found in week_of.items() if week is None or found == week]
     with _collector_paused():
-        findings += rules.check_sheets(file, parse_sheets(WEEK, named), today)
+        findings += check.check_sheets(file, parse_sheets(WEEK, named), today)
     order = {name: index for index, name in enumerate(book.sheet_names)}
     findings.sort(key=lambda f: _position(f, order))
     return findings
