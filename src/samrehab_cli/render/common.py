@@ -33,6 +33,10 @@ def write(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
+def print_json(model: BaseModel) -> None:
+    write(to_json(model))
+
+
 def to_json(model: BaseModel) -> str:
     """Exactly the library's result model, nothing added."""
     return model.model_dump_json(indent=2)

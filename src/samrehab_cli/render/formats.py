@@ -2,34 +2,53 @@
 
 Each kind of result names its formats here (as check-jsonschema's ``REPORTER_BY_NAME`` does): the CLI takes the
 choices, the help text and the renderer from this table and nothing else. A format either prints the result
-(``show``) or makes the bytes of a file for ``-o`` (``save``). The renderers import rich, openpyxl and pydantic only
-when they run, so this table costs nothing at start-up.
+(``show``) or makes the bytes of a file for ``-o`` (``save``). A renderer is named, not imported: its module is
+loaded when the format is used, so ``samrehab --help`` does not pay for any of them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from importlib import import_module
 from typing import Any
 
 from samrehab_cli import errors
-from samrehab_cli.render import common, ors, outcomes, report
-from samrehab_cli.render.common import write
 
 
-@dataclass(frozen=True)
 class Format:
-    name: str
-    note: str  # a few Swedish words for --help ("" when the name says it)
-    show: Callable[[Any], None] | None = None  # prints the result on standard out
-    save: Callable[[Any], bytes] | None = None  # the bytes of the file written with -o
+    """One ``--format`` value (a plain class: this table is built at every start, so it must cost nothing)."""
+
+    __slots__ = ("name", "note", "renderer", "file")
+
+    def __init__(self, name: str, note: str, renderer: str, *, file: bool = False) -> None:
+        self.name = name
+        self.note = note  # a few Swedish words for --help ("" when the name says it)
+        self.renderer = renderer  # ``module:function`` in samrehab_cli.render, imported when the format is used
+        self.file = file  # the renderer makes the bytes of a file for -o instead of printing
+
+    @property
+    def show(self) -> Callable[[Any], None] | None:
+        """The renderer that prints the result on standard out (None for a file format)."""
+        return None if self.file else self._resolve()
+
+    @property
+    def save(self) -> Callable[[Any], bytes] | None:
+        """The renderer that makes the bytes of the file written with -o (None for a printed format)."""
+        return self._resolve() if self.file else None
+
+    def _resolve(self) -> Callable[[Any], Any]:
+        module, _, function = self.renderer.partition(":")
+        found: Callable[[Any], Any] = getattr(import_module(f"samrehab_cli.render.{module}"), function)
+        return found
 
 
-@dataclass(frozen=True)
 class Formats:
     """The formats of one kind of result; the first is the default."""
 
-    formats: tuple[Format, ...]
+    __slots__ = ("formats",)
+
+    def __init__(self, *formats: Format) -> None:
+        self.formats = formats
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -48,7 +67,7 @@ class Formats:
     @property
     def file(self) -> Format:
         """The format written to a file with -o."""
-        return next(f for f in self.formats if f.save is not None)
+        return next(f for f in self.formats if f.file)
 
     def choose(self, value: str) -> Format:
         """The format asked for, or one Swedish sentence naming the allowed ones."""
@@ -60,37 +79,28 @@ class Formats:
         raise errors.BadOption(message=f"Okänt format {value}. Välj {names}.")
 
 
-def _json(result: Any) -> None:
-    write(common.to_json(result))
-
-
-def _text(make: Callable[[Any], str]) -> Callable[[Any], None]:
-    """A renderer that prints what ``make`` returns, as it is."""
-    return lambda result: write(make(result))
-
-
-FINDINGS = Formats((
-    Format("human", "standard", show=report.report_human),
-    Format("json", "", show=_json),
-))
-REPORT = Formats((
-    Format("human", "standard", show=report.validate_human),
-    Format("json", "", show=_json),
-    Format("github", "annoteringar", show=report.print_github),
-))
-RULES = Formats((
-    Format("human", "standard", show=report.rules_human),
-    Format("json", "", show=_text(report.rules_json)),
-    Format("markdown", "", show=_text(report.rules_markdown)),
-))
-OUTCOMES = Formats((
-    Format("human", "tabeller", show=outcomes.outcomes_human),
-    Format("csv", "", show=_text(outcomes.outcomes_csv)),
-    Format("json", "", show=_json),
-    Format("xlsx", "kräver -o", save=outcomes.outcomes_xlsx),
-))
-DUE = Formats((
-    Format("human", "tabell", show=ors.due_human),
-    Format("json", "", show=_json),
-    Format("csv", "", show=_text(ors.due_csv)),
-))
+FINDINGS = Formats(
+    Format("human", "standard", "report:report_human"),
+    Format("json", "", "common:print_json"),
+)
+REPORT = Formats(
+    Format("human", "standard", "report:validate_human"),
+    Format("json", "", "common:print_json"),
+    Format("github", "annoteringar", "report:print_github"),
+)
+RULES = Formats(
+    Format("human", "standard", "report:rules_human"),
+    Format("json", "", "report:print_rules_json"),
+    Format("markdown", "", "report:print_rules_markdown"),
+)
+OUTCOMES = Formats(
+    Format("human", "tabeller", "outcomes:outcomes_human"),
+    Format("csv", "", "outcomes:print_csv"),
+    Format("json", "", "common:print_json"),
+    Format("xlsx", "kräver -o", "outcomes:outcomes_xlsx", file=True),
+)
+DUE = Formats(
+    Format("human", "tabell", "ors:due_human"),
+    Format("json", "", "common:print_json"),
+    Format("csv", "", "ors:print_csv"),
+)

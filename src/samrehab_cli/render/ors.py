@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from samrehab_cli.render.common import console, is_terminal, to_csv
+from samrehab_cli.render.common import console, is_terminal, to_csv, write
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -50,6 +50,10 @@ def due_human(result: DueList, out: Console | None = None, terminal: bool | None
 
         out.print(f"Registret har fel som påverkar listan ({summary(Report.of(result.findings).counts)}) "
                   "Se dem med samrehab outcomes.", markup=False)
+
+
+def print_csv(result: DueList) -> None:
+    write(due_csv(result))
 
 
 def due_csv(result: DueList) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from samrehab_cli.render.common import console, figure, is_terminal, share, to_csv
+from samrehab_cli.render.common import console, figure, is_terminal, share, to_csv, write
 from samrehab_cli.render.report import report_human
 
 if TYPE_CHECKING:
@@ -206,6 +206,10 @@ def _outcome_table_rows(result: Outcomes) -> tuple[list[str], list[list[object]]
             if figures is not None:
                 rows.append([label, _SECTIONS[row.group], row.name, *(getattr(figures, k) for k in keys)])
     return header, rows
+
+
+def print_csv(result: Outcomes) -> None:
+    write(outcomes_csv(result))
 
 
 def outcomes_csv(result: Outcomes) -> str:

@@ -108,6 +108,14 @@ def rules_markdown(rules: Sequence[Rule]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def print_rules_markdown(rules: Sequence[Rule]) -> None:
+    write(rules_markdown(rules))
+
+
+def print_rules_json(rules: Sequence[Rule]) -> None:
+    write(rules_json(rules))
+
+
 def rules_json(rules: Sequence[Rule]) -> str:
     import dataclasses
     import json
