@@ -6,17 +6,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from samrehab_cli import errors
-from samrehab_cli.cli.common import (
-    Force,
-    PasswordFile,
-    PasswordStdin,
-    TodayOption,
-    date_or_today,
-    handled,
-    read_passwords,
-    say,
-    warn,
-)
+from samrehab_cli.cli import common
+from samrehab_cli.cli.common import Force, PasswordFile, PasswordStdin, TodayOption, handled
 from samrehab_cli.render import formats
 
 if TYPE_CHECKING:
@@ -87,11 +78,12 @@ def outcomes(
         raise errors.BadOption(message="-o skriver rapporten som Excel-arbetsbok; ta bort --format "
                                        f"{chosen.name} eller -o.")
     wanted = parse_period(period)
-    day = date_or_today(today_option)
+    day = common.date_or_today(today_option)
     paths = register_paths(register)
     if output is not None:
         files.check_output(output, force=force, inputs=tuple(paths))
-    data = participants.load(paths, read_passwords(password_file, password_stdin), today=day, ors_paths=ors or ())
+    passwords = common.read_passwords(password_file, password_stdin)
+    data = participants.load(paths, passwords, today=day, ors_paths=ors or ())
     if strict and data.has_errors:
         _refuse_with_errors(data.findings, as_json=chosen.name == "json")
     result = oc.compute(data, wanted)
@@ -99,9 +91,9 @@ def outcomes(
         save = formats.OUTCOMES.file.save
         assert save is not None
         files.atomic_write(output, save(result))
-        say(f"Skrev rapporten för {wanted.label} till {output}.")
+        common.say(f"Skrev rapporten för {wanted.label} till {output}.")
         if result.excluded_rows:
-            warn(f"{result.excluded_rows} rader med fel är inte med i rapporten. Se dem med "
+            common.warn(f"{result.excluded_rows} rader med fel är inte med i rapporten. Se dem med "
                  f"samrehab outcomes {wanted.label}.")
     else:
         assert chosen.show is not None
@@ -142,9 +134,9 @@ def ors(
         raise errors.BadOption(message="Lägg till --due för att lista vilka som behöver ORS. ORS-uppföljningen "
                                        "per period visas av samrehab outcomes.")
     chosen = formats.DUE.choose(output_format)
-    day = date_or_today(date)
-    checked_on = date_or_today(today_option)
-    data = participants.load(register_paths(register), read_passwords(password_file, password_stdin),
+    day = common.date_or_today(date)
+    checked_on = common.date_or_today(today_option)
+    data = participants.load(register_paths(register), common.read_passwords(password_file, password_stdin),
                              today=checked_on, ors_paths=ors_files or ())
     result = ors_lib.due(data, day, team.strip() if team else None)
     assert chosen.show is not None
@@ -158,5 +150,5 @@ def _refuse_with_errors(findings: "list[Finding]", *, as_json: bool) -> None:
     shown = formats.FINDINGS.choose("json" if as_json else "human").show
     assert shown is not None
     shown(Report.of(findings))
-    say("Inget beräknades eftersom registret har fel (--strict). Rätta raderna ovan och kör igen.", err=True)
+    common.say("Inget beräknades eftersom registret har fel (--strict). Rätta raderna ovan och kör igen.", err=True)
     raise typer.Exit(1)

@@ -6,17 +6,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from samrehab_cli import errors
-from samrehab_cli.cli.common import (
-    Force,
-    PasswordFile,
-    PasswordStdin,
-    TodayOption,
-    date_or_today,
-    handled,
-    read_passwords,
-    say,
-    warn,
-)
+from samrehab_cli.cli import common
+from samrehab_cli.cli.common import Force, PasswordFile, PasswordStdin, TodayOption, handled
 from samrehab_cli.render import formats
 
 if TYPE_CHECKING:
@@ -65,12 +56,12 @@ def template(
     files.check_output(output, force=force)
     data = workbooks.to_bytes(tpl.new_workbook(forbund.strip(), weeks, rows))
     if not no_encrypt:
-        data = crypto.encrypt(data, read_passwords(password_file, password_stdin), output)
+        data = crypto.encrypt(data, common.read_passwords(password_file, password_stdin), output)
     files.atomic_write(output, data)
     state = "okrypterad" if no_encrypt else "krypterad med det senaste lösenordet"
-    say(f"Skapade {output}: {len(weeks)} veckoflikar ({weeks[0]}–{weeks[-1]}), {rows} rader per vecka, {state}.")
+    common.say(f"Skapade {output}: {len(weeks)} veckoflikar ({weeks[0]}–{weeks[-1]}), {rows} rader per vecka, {state}.")
     if no_encrypt:
-        warn(f"{output} är inte krypterad. Kryptera den innan personuppgifter skrivs in: "
+        common.warn(f"{output} är inte krypterad. Kryptera den innan personuppgifter skrivs in: "
               f"samrehab encrypt {output} --in-place")
 
 
@@ -105,14 +96,14 @@ def weeks(
         first = parse_week(from_week) if from_week else (existing[0] if existing else week_of(today()))
         return tpl.add_weeks(book, week_range(first, last), rows or tpl.rows_in_last_week(book))
 
-    added, opened = workbooks.rewrite(file, read_passwords(password_file, password_stdin), add)
+    added, opened = workbooks.rewrite(file, common.read_passwords(password_file, password_stdin), add)
     if not added:
-        say(f"Inga veckor saknades i {file}; filen är oförändrad.")
+        common.say(f"Inga veckor saknades i {file}; filen är oförändrad.")
         return
     span = f"{added[0]}" if len(added) == 1 else f"{added[0]}–{added[-1]}"
-    say(f"La till {len(added)} veckoflikar ({span}) i {file}.")
+    common.say(f"La till {len(added)} veckoflikar ({span}) i {file}.")
     if opened.encryption is None:
-        warn(f"{file} är inte krypterad. Kryptera den innan den mailas: samrehab encrypt {file} --in-place")
+        common.warn(f"{file} är inte krypterad. Kryptera den innan den mailas: samrehab encrypt {file} --in-place")
 
 
 # --- encryption -----------------------------------------------------------------------------------------------
@@ -144,19 +135,19 @@ def encrypt(
     assert target is not None
     if not in_place:
         files.check_output(target, force=force, inputs=(file,))
-    passwords = read_passwords(password_file, password_stdin)
+    passwords = common.read_passwords(password_file, password_stdin)
     opened = crypto.open_bytes(files.read_bytes(file), passwords, file)
     workbooks.read(opened.data, file)  # refuse what is not a workbook before encrypting it
     data = crypto.encrypt(opened.data, passwords, target)
     files.atomic_write(target, data)
     if opened.encryption is None:
-        say(f"Krypterade {file} → {target} med det senaste lösenordet.")
+        common.say(f"Krypterade {file} → {target} med det senaste lösenordet.")
     elif opened.with_newest:
-        say(f"{file} var redan krypterad med det senaste lösenordet; {target} är krypterad på nytt med det.")
+        common.say(f"{file} var redan krypterad med det senaste lösenordet; {target} är krypterad på nytt med det.")
     else:
-        say(f"{file} var krypterad med ett äldre lösenord; {target} är nu krypterad med det senaste.")
+        common.say(f"{file} var krypterad med ett äldre lösenord; {target} är nu krypterad med det senaste.")
     if not in_place and opened.encryption is None:
-        warn(f"{file} är fortfarande okrypterad. Radera den när du har kontrollerat {target}.")
+        common.warn(f"{file} är fortfarande okrypterad. Radera den när du har kontrollerat {target}.")
 
 
 @handled
@@ -178,14 +169,14 @@ def decrypt(
     from samrehab_cli.storage import crypto, files, workbooks
 
     files.check_output(output, force=force, inputs=(file,))
-    opened = crypto.open_bytes(files.read_bytes(file), read_passwords(password_file, password_stdin), file)
+    opened = crypto.open_bytes(files.read_bytes(file), common.read_passwords(password_file, password_stdin), file)
     workbooks.read(opened.data, file)
     files.atomic_write(output, opened.data)
     if opened.encryption is None:
-        say(f"{file} var inte krypterad; kopierade den till {output}.")
+        common.say(f"{file} var inte krypterad; kopierade den till {output}.")
     else:
-        say(f"Dekrypterade {file} → {output}.")
-    warn(f"{output} innehåller personuppgifter i klartext. Radera den när du är klar.")
+        common.say(f"Dekrypterade {file} → {output}.")
+    common.warn(f"{output} innehåller personuppgifter i klartext. Radera den när du är klar.")
 
 
 # --- checking the registration workbook (SPEC §2.3–2.5) ---------------------------------------------------------
@@ -234,10 +225,10 @@ def validate(
     if mark and len(paths) > 1:
         raise errors.BadOption(message="--mark märker upp en fil i taget. Ange bara en fil.")
     wanted = parse_week(week) if week else None
-    day = date_or_today(today_option)
+    day = common.date_or_today(today_option)
     if output is not None:
         files.check_output(output, force=force, inputs=tuple(paths))
-    passwords = read_passwords(password_file, password_stdin)
+    passwords = common.read_passwords(password_file, password_stdin)
     checked = check.check_files(paths, passwords, day, wanted)
     first = checked.files[0]
     marked = None
@@ -247,11 +238,11 @@ def validate(
     chosen.show(checked.report)
     if output is not None:
         if marked is None or first.opened is None:
-            say(f"Ingen granskad kopia skrevs: {paths[0]} kunde inte öppnas.", err=True)
+            common.say(f"Ingen granskad kopia skrevs: {paths[0]} kunde inte öppnas.", err=True)
         else:
             files.atomic_write(output, marked)
             key = "det senaste lösenordet" if not first.opened.slot else f"samma lösenord som {paths[0]}"
-            say(f"Skrev den granskade kopian {output} (krypterad med {key}).", err=chosen.name != "human")
+            common.say(f"Skrev den granskade kopian {output} (krypterad med {key}).", err=chosen.name != "human")
     raise typer.Exit(0 if checked.report.valid else 1)
 
 
