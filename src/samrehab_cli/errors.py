@@ -15,6 +15,14 @@ class SamrehabError(Exception):
         self.fields = fields
         super().__init__(" ".join((self.__doc__ or "").split()).format(**fields))
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled by its fields, so that it crosses from a worker process to the parent whole."""
+        return _rebuild, (type(self), self.fields)
+
+
+def _rebuild(cls: type[SamrehabError], fields: dict[str, object]) -> SamrehabError:
+    return cls(**fields)
+
 
 class FileMissing(SamrehabError):
     """Filen {path} finns inte. Kontrollera namnet och sökvägen."""

@@ -1,0 +1,93 @@
+"""storage.pool: every item comes back, in order, whatever happens to the process that worked on it."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import time
+from pathlib import Path
+
+import pytest
+
+from samrehab_cli import errors
+from samrehab_cli.storage import pool
+
+
+class Panic(BaseException):
+    """What a Rust panic looks like from Python: not an Exception."""
+
+
+def work(item: str) -> str:
+    if item == "abort":
+        os.abort()  # as python-calamine does on some damaged workbooks
+    if item == "exit":
+        os._exit(3)
+    if item == "panic":
+        raise Panic("thread panicked")
+    if item == "missing":
+        raise errors.FileMissing(path=Path("borta.xlsx"))
+    if item == "slow":
+        time.sleep(30)
+    if item == "greedy":
+        bytearray(4 * 1024**3)  # more than the worker's memory limit
+    return item.upper()
+
+
+def summary(done: pool.Done[str, str]) -> str:
+    if done.died:
+        return "died"
+    if done.error is not None:
+        return type(done.error).__name__
+    return str(done.value)
+
+
+@pytest.mark.parametrize("workers", [0, 1, 2])
+def test_results_come_in_the_order_of_the_items(workers: int) -> None:
+    items = [f"fil{n}" for n in range(25)]
+    assert [d.value for d in pool.run(work, items, workers=workers)] == [i.upper() for i in items]
+
+
+def test_a_worker_that_dies_costs_only_its_item() -> None:
+    items = ["a", "abort", "b", "exit", "c", "panic", "missing", "d", "greedy", "e"]
+    found = list(pool.run(work, items, workers=2))
+    assert [d.item for d in found] == items
+    assert [summary(d) for d in found] == ["A", "died", "B", "died", "C", "Panic", "FileMissing", "D",
+                                          "MemoryError", "E"]
+    assert "SIGABRT" in (found[1].died or "") and "3" in (found[3].died or "")
+
+
+def test_a_library_error_crosses_whole() -> None:
+    done, _ = pool.run(work, ["missing", "x"], workers=2)
+    assert isinstance(done.error, errors.FileMissing) and str(done.error) == str(errors.FileMissing(
+        path=Path("borta.xlsx")))
+    again = pickle.loads(pickle.dumps(errors.WrongPassword(path=Path("a.xlsx"), count=2)))
+    assert isinstance(again, errors.WrongPassword) and again.fields == {"path": Path("a.xlsx"), "count": 2}
+
+
+def test_an_item_that_takes_too_long_is_stopped() -> None:
+    start = time.monotonic()
+    found = list(pool.run(work, ["a", "slow", "b"], workers=2, timeout=1.0))
+    assert [summary(d) for d in found] == ["A", "died", "B"] and "längre tid" in (found[1].died or "")
+    assert time.monotonic() - start < 10
+
+
+def test_in_process_keeps_going_after_an_error() -> None:
+    assert [summary(d) for d in pool.run(work, ["a", "panic", "missing", "b"], workers=0)] == [
+        "A", "Panic", "FileMissing", "B"]
+
+
+def test_a_dying_worker_writes_nothing_on_the_screen(capfd: pytest.CaptureFixture[str]) -> None:
+    list(pool.run(work, ["a", "abort", "b"], workers=2))
+    assert capfd.readouterr().err == ""
+
+
+def test_no_worker_is_left_behind() -> None:
+    import multiprocessing
+
+    list(pool.run(work, ["a", "abort", "b", "c"], workers=2))
+    assert multiprocessing.active_children() == []
+
+
+def test_workers_for() -> None:
+    assert pool.workers_for(0) == pool.workers_for(1) == 0
+    assert 1 <= pool.workers_for(200) <= (os.cpu_count() or 1)
