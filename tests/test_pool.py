@@ -6,6 +6,7 @@ import os
 import pickle
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -91,3 +92,41 @@ def test_no_worker_is_left_behind() -> None:
 def test_workers_for() -> None:
     assert pool.workers_for(0) == pool.workers_for(1) == 0
     assert 1 <= pool.workers_for(200) <= (os.cpu_count() or 1)
+
+
+def test_many_files_are_checked_on_every_core_and_a_crash_is_a_finding(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """validate of many files: the same findings as one by one, in order; a file that kills its reader is S101."""
+    import datetime as dt
+
+    from samrehab_cli.registration import validate
+    from samrehab_cli.storage import crypto
+
+    from conftest import PASSWORD, make_workbook
+    from rule_cases import YES
+
+    paths = []
+    for n in range(6):
+        path = tmp_path / f"vecka{n}.xlsx"
+        path.write_bytes(make_workbook([{**YES, "envelope": n + 1, "personnummer": "199102051234"}],
+                                       password=PASSWORD))
+        paths.append(path)
+    passwords = crypto.Passwords([PASSWORD])
+    today = dt.date(2020, 12, 31)
+    together = validate.check_files(paths, passwords, today)
+    assert together.report == validate.Report.of(f for p in paths for f in validate.check_file(p, passwords,
+                                                                                                today).findings)
+    assert [f.code for f in together.report.findings].count("V224") == 6
+
+    original = validate.check_file
+
+    def dies_on_the_third(path: Path, *args: Any) -> validate.Validated:
+        if path == paths[2]:
+            os.abort()
+        return original(path, *args)
+
+    monkeypatch.setattr(validate, "check_file", dies_on_the_third)  # the workers are forked with it
+    crashed = validate.check_files(paths, passwords, today)
+    s101 = [f for f in crashed.report.findings if f.code == "S101"]
+    assert [f.file for f in s101] == [str(paths[2])] and "SIGABRT" in s101[0].message
+    assert [f.code for f in crashed.report.findings].count("V224") == 5

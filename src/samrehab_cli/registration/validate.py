@@ -20,7 +20,7 @@ from samrehab_cli.findings import Finding, Report
 from samrehab_cli.registration.rules import check, structure
 from samrehab_cli.schema import WEEK
 from samrehab_cli.sheets import parse_sheets
-from samrehab_cli.storage import crypto, workbooks
+from samrehab_cli.storage import crypto, pool, workbooks
 
 _NOT_OPENED = (errors.PasswordNeeded, errors.WrongPassword, errors.NoPassword)
 _CELL = re.compile(r"^([A-Z]+)(\d+)$")
@@ -66,9 +66,34 @@ class Checked:
 
 def check_files(paths: Iterable[Path], passwords: crypto.Passwords, today: dt.date,
                 week: Week | None = None) -> Checked:
-    """Check every file; one that cannot be opened is a finding, and the others are still checked."""
-    results = [check_file(path, passwords, today, week) for path in paths]
+    """Check every file; one that cannot be opened is a finding, and the others are still checked.
+
+    Many files are checked in worker processes on every core (:mod:`samrehab_cli.storage.pool`): a file whose
+    reading kills its process is an S101 finding and the others go on. Only one file at a time keeps its plaintext
+    (for ``--mark``); many files come back with their findings only.
+    """
+    todo = list(paths)
+    workers = pool.workers_for(len(todo))
+    if not workers:
+        results = [check_file(path, passwords, today, week) for path in todo]
+    else:
+        passwords.ask_before(todo)  # a prompt belongs to this process, not to a worker
+        tasks = [(path, passwords, today, week) for path in todo]
+        results = [_result(done) for done in pool.run(_check_in_worker, tasks, workers=workers)]
     return Checked(Report.of(finding for result in results for finding in result.findings), results)
+
+
+def _check_in_worker(task: tuple[Path, crypto.Passwords, dt.date, Week | None]) -> Validated:
+    return Validated(check_file(*task).findings, None)
+
+
+def _result(done: pool.Done[tuple[Path, crypto.Passwords, dt.date, Week | None], Validated]) -> Validated:
+    if done.value is not None:
+        return done.value
+    file = str(done.item[0])
+    reason = done.died or f"ett oväntat fel inträffade: {type(done.error).__name__}"
+    return Validated([RULE["S101"].finding(file, detail=f"Filen kunde inte läsas ({reason}). Den kan vara skadad: "
+                                                        "be avsändaren om en ny fil.")], None)
 
 
 def validate_files(paths: Iterable[Path], passwords: crypto.Passwords, today: dt.date,

@@ -13,7 +13,7 @@ import io
 import os
 import stat
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -44,6 +44,10 @@ class Passwords:
 
     __str__ = __repr__
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """To a worker process go the passwords known, never the prompt: a worker must not ask."""
+        return Passwords, (list(self._items),)
+
     def __len__(self) -> int:
         return len(self._items)
 
@@ -55,6 +59,12 @@ class Passwords:
             raise errors.NoPassword()
         self._items.append(password)
         return password
+
+    def ask_before(self, paths: Iterable[Path]) -> None:
+        """Ask for the password now, in this process, when any of ``paths`` is encrypted and none is known yet (a
+        worker process must never prompt)."""
+        if not self._items and self._ask is not None and any(map(_looks_encrypted, paths)):
+            self._asked(confirm=False)
 
     def _for_reading(self) -> Iterator[tuple[int, str]]:
         self._asked(confirm=False)
@@ -68,6 +78,16 @@ class Passwords:
         if newest is None:
             raise errors.NoPassword()
         return self._items[slot] if 0 < slot < len(self._items) else newest
+
+
+def _looks_encrypted(path: Path) -> bool:
+    """An encrypted workbook is an OLE container (so is a plain .xls: then the password is asked for needlessly)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a named pipe must not block here
+    except OSError:
+        return False
+    with os.fdopen(fd, "rb") as handle:
+        return stat.S_ISREG(os.fstat(fd).st_mode) and handle.read(8) == OLE_MAGIC
 
 
 def parse_password_lines(text: str) -> list[str]:
