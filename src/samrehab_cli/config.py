@@ -26,8 +26,11 @@ class BadConfig(errors.SamrehabError):
 
 def load(folder: Path | None = None) -> dict[str, Path]:
     """The paths named in ``samrehab.toml`` (relative ones taken from the file's folder); {} when there is none."""
-    path = (folder or Path.cwd()) / FILE_NAME
-    if not path.is_file():
+    try:  # a working folder that is gone or cannot be searched has no samrehab.toml
+        path = (folder or Path.cwd()) / FILE_NAME
+        if not path.is_file():  # a named pipe, say, is not read
+            return {}
+    except OSError:
         return {}
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))

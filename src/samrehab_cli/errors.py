@@ -32,6 +32,10 @@ class IsAFolder(SamrehabError):
     """{path} är en mapp, inte en fil. Ange en arbetsbok, till exempel {path}/vecka.xlsx."""
 
 
+class NotAFile(SamrehabError):
+    """{path} är ingen vanlig fil ({kind}) och läses inte. Ange en arbetsbok, till exempel vecka.xlsx."""
+
+
 class CannotReadFile(SamrehabError):
     """Filen {path} kunde inte läsas ({reason}). Kontrollera att du har behörighet till den."""
 
@@ -42,6 +46,20 @@ class FileTooLarge(SamrehabError):
 
 class NotAWorkbook(SamrehabError):
     """Filen {path} är ingen Excel-arbetsbok ({reason}). Spara den som .xlsx i Excel och försök igen."""
+
+
+class SheetTooLarge(NotAWorkbook):
+    """Fliken {sheet} i {path} sträcker sig till cell {cell}, långt mer än en registreringsfil eller ett
+    deltagarregister behöver, och läses inte. Ta bort det som står långt ner eller långt till höger i fliken (Ctrl+End
+    i Excel visar var) och spara filen igen; kom filen utifrån, be avsändaren om en ny.
+    """
+
+
+class WorkbookTooLarge(NotAWorkbook):
+    """Filen {path} har en flik som sträcker sig till cell {cell}, långt mer än en registreringsfil eller ett
+    deltagarregister behöver, och läses inte. Ta bort det som står långt ner eller långt till höger i flikarna och
+    spara filen igen; kom filen utifrån, be avsändaren om en ny.
+    """
 
 
 class NotAWorkbookButWord(NotAWorkbook):
@@ -125,6 +143,11 @@ class BadWeek(SamrehabError):
 
 class BadWeekRange(SamrehabError):
     """Veckan {start} kommer efter {end}. Ange den tidigare veckan med --from och den senare med --to."""
+
+
+class TooManyWeeks(SamrehabError):
+    """{start}–{end} är {count} veckor; en registreringsfil får ha högst {limit} veckoflikar. Ange en kortare period med
+    --from och --to."""
 
 
 class BadDate(SamrehabError):

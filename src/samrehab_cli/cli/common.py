@@ -26,7 +26,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 # --- options shared by the commands ---------------------------------------------------------------------------
 PasswordFile = Annotated[
     Path | None,
-    typer.Option("--password-file", metavar="FIL", show_default=False,
+    typer.Option("--password-file", metavar="FIL", readable=False, show_default=False,
                  help="Fil med lösenord, ett per rad, nyast först. Får inte kunna läsas av andra (chmod 600)."),
 ]
 PasswordStdin = Annotated[

@@ -15,13 +15,13 @@ if TYPE_CHECKING:
 
 RegisterPaths = Annotated[
     list[Path] | None,
-    typer.Option("--register", metavar="FIL_ELLER_MAPP", show_default=False,
+    typer.Option("--register", metavar="FIL_ELLER_MAPP", readable=False, show_default=False,
                  help="Deltagarregistret: en arbetsbok eller en mapp med arbetsböcker (kan ges flera gånger). "
                       "Standard: participant_register i samrehab.toml, annars deltagarregister.xlsx."),
 ]
 OrsFiles = Annotated[
     list[Path] | None,
-    typer.Option("--ors", metavar="FIL", show_default=False,
+    typer.Option("--ors", metavar="FIL", readable=False, show_default=False,
                  help="Arbetsbok med ORS-mätningar (flik ORS), om de inte finns i deltagarregistret."),
 ]
 

@@ -42,16 +42,14 @@ def template(
 
         samrehab template -o registrering.xlsx --forbund "Södra Dalarnas Samordningsförbund" --to 2021-v10
     """
-    import datetime as dt
-
-    from samrehab_cli.dates import parse_week, today, week_of, week_range
+    from samrehab_cli.dates import parse_week, today, week_of, week_range, weeks_after
     from samrehab_cli.registration import template as tpl
     from samrehab_cli.storage import crypto, files, workbooks
 
     if not forbund.strip():
         raise errors.BadOption(message="Ange samordningsförbundets namn med --forbund.")
     first = parse_week(from_week) if from_week else week_of(today())
-    last = parse_week(to_week) if to_week else week_of(first.monday + dt.timedelta(weeks=12))
+    last = parse_week(to_week) if to_week else weeks_after(first, 12)
     weeks = week_range(first, last)
     files.check_output(output, force=force)
     data = workbooks.to_bytes(tpl.new_workbook(forbund.strip(), weeks, rows))
@@ -67,7 +65,8 @@ def template(
 
 @handled
 def weeks(
-    file: Annotated[Path, typer.Argument(metavar="FIL", help="Registreringsfilen (krypterad eller inte).")],
+    file: Annotated[Path, typer.Argument(metavar="FIL", readable=False,
+                                         help="Registreringsfilen (krypterad eller inte).")],
     to_week: Annotated[str, typer.Option("--to", metavar="VECKA", help="Sista veckan som ska finnas, ÅÅÅÅ-vVV.")],
     from_week: Annotated[str | None, typer.Option("--from", metavar="VECKA",
                                                      help="Första veckan. Standard: filens första vecka.")] = None,
@@ -109,7 +108,7 @@ def weeks(
 # --- encryption -----------------------------------------------------------------------------------------------
 @handled
 def encrypt(
-    file: Annotated[Path, typer.Argument(metavar="FIL", help="Arbetsboken som ska krypteras (.xlsx).")],
+    file: Annotated[Path, typer.Argument(metavar="FIL", readable=False, help="Arbetsboken som ska krypteras (.xlsx).")],
     output: Annotated[Path | None, typer.Option("-o", "--output", metavar="UTFIL",
                                                    help="Den krypterade filen.")] = None,
     in_place: Annotated[bool, typer.Option("--in-place", help="Ersätt FIL med den krypterade filen.")] = False,
@@ -137,7 +136,7 @@ def encrypt(
         files.check_output(target, force=force, inputs=(file,))
     passwords = common.read_passwords(password_file, password_stdin)
     opened = crypto.open_bytes(files.read_bytes(file), passwords, file)
-    workbooks.read(opened.data, file)  # refuse what is not a workbook before encrypting it
+    workbooks.check(opened.data, file)  # refuse what is not a workbook before encrypting it
     data = crypto.encrypt(opened.data, passwords, target)
     files.atomic_write(target, data)
     if opened.encryption is None:
@@ -152,7 +151,7 @@ def encrypt(
 
 @handled
 def decrypt(
-    file: Annotated[Path, typer.Argument(metavar="FIL", help="Den krypterade arbetsboken.")],
+    file: Annotated[Path, typer.Argument(metavar="FIL", readable=False, help="Den krypterade arbetsboken.")],
     output: Annotated[Path, typer.Option("-o", "--output", metavar="UTFIL", help="Den okrypterade kopian.")],
     force: Force = False,
     password_file: PasswordFile = None,
@@ -170,8 +169,8 @@ def decrypt(
 
     files.check_output(output, force=force, inputs=(file,))
     opened = crypto.open_bytes(files.read_bytes(file), common.read_passwords(password_file, password_stdin), file)
-    workbooks.read(opened.data, file)
-    files.atomic_write(output, opened.data)
+    workbooks.check(opened.data, file)
+    files.atomic_write(output, opened.data, plaintext=True)
     if opened.encryption is None:
         common.say(f"{file} var inte krypterad; kopierade den till {output}.")
     else:
@@ -182,7 +181,7 @@ def decrypt(
 # --- checking the registration workbook (SPEC §2.3–2.5) ---------------------------------------------------------
 @handled
 def validate(
-    paths: Annotated[list[Path], typer.Argument(metavar="FIL...", show_default=False,
+    paths: Annotated[list[Path], typer.Argument(metavar="FIL...", readable=False, show_default=False,
                                                 help="Registreringsfilerna (krypterade eller inte).")],
     week: Annotated[str | None, typer.Option("--week", metavar="VECKA", show_default=False,
                                                 help="Kontrollera bara den här veckans flik, ÅÅÅÅ-vVV.")] = None,

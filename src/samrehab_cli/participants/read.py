@@ -79,10 +79,12 @@ class ParticipantRegister:
 # --- reading files ------------------------------------------------------------------------------------------------
 def expand(paths: Iterable[Path]) -> list[Path]:
     """The workbooks named, a folder standing for every workbook in it (Excel's ``~$`` lock files ignored)."""
+    from samrehab_cli.storage import files
+
     found: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            inside = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in WORKBOOK_SUFFIXES
+        if files.is_folder(path):
+            inside = sorted(p for p in files.folder_files(path) if p.suffix.lower() in WORKBOOK_SUFFIXES
                             and not p.name.startswith("~$"))
             if not inside:
                 raise NoRegisterFiles(path=path)
