@@ -22,6 +22,9 @@ from samrehab_cli.schema import WEEK
 from samrehab_cli.sheets import parse_sheets
 from samrehab_cli.storage import crypto, pool, workbooks
 
+#: What a registration workbook may hold, all week tabs together, counted from A1 to each tab's last cell: ten years
+#: of weekly tabs (520) of 500 rows and 19 columns. More is refused unread (S101), before it costs memory and time.
+MAX_CELLS = 520 * 500 * 19
 _NOT_OPENED = (errors.PasswordNeeded, errors.WrongPassword, errors.NoPassword)
 _CELL = re.compile(r"^([A-Z]+)(\d+)$")
 
@@ -38,12 +41,14 @@ def check_file(path: Path, passwords: crypto.Passwords, today: dt.date, week: We
     """Open ``path`` and check it; a file that cannot be opened gives S101 or S102 instead of an error."""
     file = str(path)
     try:
-        book, opened = workbooks.load(path, passwords)
+        book, opened = workbooks.load(path, passwords, max_cells=MAX_CELLS)
     except _NOT_OPENED as exc:
         return Validated([RULE["S102"].finding(file, detail=exc)], None)
     except errors.SamrehabError as exc:
         return Validated([RULE["S101"].finding(file, detail=exc)], None)
     findings = [] if opened.encryption is not None else [RULE["S103"].finding(file, path=file)]
+    if opened.intact is False:
+        findings.append(RULE["S104"].finding(file))
     try:
         findings += check_workbook(book, file, today, week)
     except errors.NotAWorkbook as exc:
@@ -134,6 +139,8 @@ def _collector_paused() -> Iterator[None]:
 def read_rows(book: workbooks.Workbook, name: str) -> list[list[object]]:
     try:
         return book.rows(name)
+    except errors.SamrehabError:
+        raise
     except Exception as exc:  # calamine raises its own error classes for a damaged sheet
         raise errors.NotAWorkbook(path=book.path, reason=f"fliken {name} är skadad") from exc
 

@@ -7,32 +7,45 @@ changing and writing workbooks uses openpyxl.
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
 import zipfile
-from collections.abc import Callable, Sequence
+import zlib
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from samrehab_cli import errors
-from samrehab_cli.storage import crypto, files
+from samrehab_cli.storage import bounds, crypto, files, lock
 
 if TYPE_CHECKING:
     from openpyxl import Workbook as OpenpyxlWorkbook
     from openpyxl.cell import Cell, MergedCell
     from openpyxl.worksheet.worksheet import Worksheet
 
-#: A registration workbook unpacks to a few MB; anything near these limits is an attack or a mistake.
-MAX_UNPACKED_BYTES = 256 * 1024 * 1024
-MAX_RATIO = 1000  # deflate cannot do much better than 1:1032 on real data
+#: A register of a million participants unpacks to about 360 MB; a zip bomb to far more, or at a ratio no data has.
+MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
+MAX_RATIO = 200  # a member over 10 MB that packs better than this is not a sheet (real ones: 1:5 to 1:30)
+_RATIO_FROM = 10 * 1024 * 1024
 MAX_MEMBERS = 10_000
-_WORKBOOK_PARTS = ("xl/workbook.xml", "xl/workbook.bin")
+#: openpyxl holds every cell as an object: a workbook is changed (weeks, --mark) only up to this many cells
+MAX_CHANGE_CELLS = 1_000_000
+_WORKBOOK_PART = "xl/workbook.xml"
 _CUSTOM_PROPS = "docProps/custom.xml"
+#: what any reading of a zip member may raise on damage: bad data, an unknown compression, an encrypted member
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError,
+               OSError, ValueError, KeyError)
 
 
 @dataclass
 class Workbook:
-    """A workbook read into memory. ``rows(name)`` gives a sheet's cells from A1, empty cells as None."""
+    """A workbook read into memory. ``rows(name)`` gives a sheet's cells from A1, empty cells as None.
+
+    Each sheet is measured before the reader sees it (:mod:`.bounds`); ``max_cells``, when set, caps the cells of
+    all the sheets read from this workbook together.
+    """
 
     path: Path
     format: Literal["xlsx", "xls"]
@@ -40,69 +53,131 @@ class Workbook:
     hidden: set[str]
     properties: dict[str, str]
     encryption: crypto.Encryption | None = None
+    max_cells: int | None = None
     _book: Any = field(default=None, repr=False)  # a CalamineWorkbook (the library has no types)
+    _data: bytes = field(default=b"", repr=False)
+    _parts: dict[str, list[zipfile.ZipInfo]] = field(default_factory=dict, repr=False)
+    _xls_size: bounds.Size | None = field(default=None, repr=False)
+    _cells_read: int = field(default=0, repr=False)
+    _sizes: dict[str, bounds.Size] = field(default_factory=dict, repr=False)
+
+    def size(self, name: str) -> bounds.Size:
+        """How far the sheet ``name`` reaches, measured without reading it; refused when beyond the bounds."""
+        size = self._xls_size or self._sizes.get(name)
+        if size is None:
+            with _package(self._data, self.path) as package:
+                size = self._sizes[name] = bounds.xlsx_size(package, self._parts.get(name, []), self.path, name)
+        bounds.check(size, self.path, name)
+        return size
 
     def rows(self, name: str) -> list[list[object]]:
-        sheet = self._book.get_sheet_by_name(name)
-        return [[None if value == "" else value for value in row] for row in sheet.to_python(skip_empty_area=False)]
+        size = self.size(name)
+        self._cells_read += size.area
+        if self.max_cells is not None and self._cells_read > self.max_cells:
+            raise errors.SheetTooLarge(path=self.path, sheet=name, cell=size.last_cell)
+        with _reader(self.path, f"fliken {name} är skadad"):
+            sheet = self._book.get_sheet_by_name(name)
+            values = sheet.to_python(skip_empty_area=False)
+        return [[None if value == "" else value for value in row] for row in values]
 
 
-def load(path: Path, passwords: crypto.Passwords) -> tuple[Workbook, crypto.Opened]:
+def load(path: Path, passwords: crypto.Passwords, *, max_cells: int | None = None) -> tuple[Workbook, crypto.Opened]:
     """Read ``path`` (encrypted or not) into memory; no plaintext is written anywhere."""
     opened = crypto.open_bytes(files.read_bytes(path), passwords, path)
-    book = read(opened.data, path)
+    book = read(opened.data, path, max_cells=max_cells)
     book.encryption = opened.encryption
     return book, opened
 
 
-def read(data: bytes, path: Path) -> Workbook:
-    """Read plaintext workbook bytes: xlsx/xlsm (a zip package) or xls (an OLE file)."""
+def read(data: bytes, path: Path, *, max_cells: int | None = None) -> Workbook:
+    """Read plaintext workbook bytes: xlsx/xlsm (a zip package) or xls (an OLE file), measured before a reader
+    sees them."""
     if data.startswith(crypto.OLE_MAGIC):
-        return _calamine(data, path, "xls", {})
-    if not data.startswith(crypto.ZIP_MAGIC):
+        size = bounds.xls_size(data, path)  # before calamine, which reads every sheet of an .xls when it opens it
+        bounds.check(size, path, None)
+        book = _calamine(data, path, "xls", {})
+        book._xls_size = size
+    elif not data.startswith(crypto.ZIP_MAGIC):
         raise errors.NotAWorkbook(path=path, reason="okänt filformat")
+    else:
+        with _package(data, path) as package:
+            check_package(package, path)
+            properties = _custom_properties(package, path)
+            with _parsing(path):
+                bounds.check_shared_strings(package, path)
+                parts = bounds.sheet_parts(package)
+        book = _calamine(data, path, "xlsx", properties)
+        book._parts = parts
+    book._data, book.max_cells = data, max_cells
+    return book
+
+
+@contextlib.contextmanager
+def _package(data: bytes, path: Path) -> Iterator[zipfile.ZipFile]:
     try:
         package = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError):
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError):
         raise errors.NotAWorkbook(path=path, reason="filen är trasig eller ofullständig") from None
-    with package:
-        check_package(package, path)
-        properties = _custom_properties(package, path)
-    return _calamine(data, path, "xlsx", properties)
+    with package, _parsing(path):
+        yield package
+
+
+@contextlib.contextmanager
+def _parsing(path: Path) -> Iterator[None]:
+    """Damage met while reading zip members or their XML (with defusedxml: entities are refused) is the file's."""
+    from xml.etree.ElementTree import ParseError
+
+    from defusedxml import DefusedXmlException
+
+    try:
+        yield
+    except DefusedXmlException:
+        raise errors.WorkbookBomb(path=path, reason="XML med entiteter") from None
+    except (*_ZIP_ERRORS, ParseError, UnicodeError, RecursionError) as exc:
+        if isinstance(exc, errors.SamrehabError):
+            raise
+        raise errors.NotAWorkbook(path=path, reason="filen är trasig eller ofullständig") from None
 
 
 def check_package(package: zipfile.ZipFile, path: Path) -> None:
-    """Refuse a zip that is not a workbook, or that would unpack to far more than any workbook does."""
+    """Refuse a zip that is not an xlsx workbook, or that would unpack to far more than any workbook does."""
     members = package.infolist()
-    names = {info.filename for info in members}
     if len(members) > MAX_MEMBERS:
         raise errors.WorkbookBomb(path=path, reason=f"{len(members)} delar")
+    names = {info.filename.lower() for info in members}
+    if len(names) < len(members):  # which of two parts a reader takes is anyone's guess
+        raise errors.NotAWorkbook(path=path, reason="två delar har samma namn")
     total = sum(info.file_size for info in members)
     if total > MAX_UNPACKED_BYTES:
         raise errors.WorkbookBomb(path=path, reason=f"{total // 2**20} MB")
     for info in members:
-        if info.file_size > 1_000_000 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        if info.file_size > _RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise errors.WorkbookBomb(path=path, reason=f"{info.filename} packas upp {info.file_size // 2**20} MB")
     if "word/document.xml" in names:
         raise errors.NotAWorkbookButWord(path=path)
-    if not any(part in names for part in _WORKBOOK_PARTS):
+    if "xl/workbook.bin" in names:
+        raise errors.NotAWorkbook(path=path, reason="binär arbetsbok, .xlsb")
+    if _WORKBOOK_PART not in package.NameToInfo:
         raise errors.NotAWorkbook(path=path, reason="zip-filen innehåller ingen arbetsbok")
 
 
 def _custom_properties(package: zipfile.ZipFile, path: Path) -> dict[str, str]:
-    """The custom document properties (name → text), read with defusedxml: entities are refused, never expanded."""
-    if _CUSTOM_PROPS not in package.namelist():
+    """The custom document properties (name → text), read with defusedxml: entities are refused, never expanded.
+    A part whose XML cannot be parsed is no properties; one whose zip data is damaged is a damaged file."""
+    if _CUSTOM_PROPS not in package.NameToInfo:
         return {}
     from xml.etree.ElementTree import ParseError
 
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import fromstring
 
+    with _parsing(path):
+        part = package.read(_CUSTOM_PROPS)
     try:
-        root = fromstring(package.read(_CUSTOM_PROPS))
+        root = fromstring(part)
     except DefusedXmlException:
         raise errors.WorkbookBomb(path=path, reason="XML med entiteter") from None
-    except (ParseError, zipfile.BadZipFile, OSError, ValueError):
+    except (ParseError, UnicodeError, RecursionError, ValueError):
         return {}
     properties: dict[str, str] = {}
     for prop in root:
@@ -113,16 +188,45 @@ def _custom_properties(package: zipfile.ZipFile, path: Path) -> dict[str, str]:
 
 
 def _calamine(data: bytes, path: Path, kind: Literal["xlsx", "xls"], properties: dict[str, str]) -> Workbook:
-    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+    with _reader(path, "filen är trasig eller ofullständig"):
+        from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
-    try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         metadata = book.sheets_metadata
-    except Exception as exc:  # calamine raises its own error classes for every kind of damage
-        raise errors.NotAWorkbook(path=path, reason="filen är trasig eller ofullständig") from exc
-    names = [m.name for m in metadata if m.typ == SheetTypeEnum.WorkSheet]
-    hidden = {m.name for m in metadata if m.visible != SheetVisibleEnum.Visible}
-    return Workbook(path, kind, names, hidden, properties, None, book)
+        names = [m.name for m in metadata if m.typ == SheetTypeEnum.WorkSheet]
+        hidden = {m.name for m in metadata if m.visible != SheetVisibleEnum.Visible}
+    return Workbook(path, kind, names, hidden, properties, None, None, book)
+
+
+@contextlib.contextmanager
+def _reader(path: Path, reason: str) -> Iterator[None]:
+    """Around python-calamine: each failure is the file's, a Rust panic too (it arrives as a ``BaseException``,
+    after printing its message on standard error, which is shut meanwhile: the user sees one sentence)."""
+    saved = _shut_stderr()
+    try:
+        yield
+    except (KeyboardInterrupt, SystemExit, errors.SamrehabError):
+        raise
+    except BaseException as exc:  # calamine's own error classes, and pyo3's PanicException
+        raise errors.NotAWorkbook(path=path, reason=reason) from exc
+    finally:
+        _reopen_stderr(saved)
+
+
+def _shut_stderr() -> int | None:
+    with contextlib.suppress(OSError, ValueError):
+        saved = os.dup(2)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+        return saved
+    return None
+
+
+def _reopen_stderr(saved: int | None) -> None:
+    if saved is not None:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 # --- writing --------------------------------------------------------------------------------------------------
@@ -134,22 +238,86 @@ def set_text(cell: Cell | MergedCell, value: Any) -> None:
 
 
 def to_bytes(book: OpenpyxlWorkbook) -> bytes:
+    """The xlsx bytes of ``book``, made in memory only: every save of the project goes through here."""
+    keep_worksheets_in_memory()
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
+def keep_worksheets_in_memory() -> None:
+    """openpyxl writes every worksheet to ``tempfile.NamedTemporaryFile`` while it saves (plaintext on disk, left
+    there when the process is killed): its worksheet writer is given an in-memory buffer instead, and the zip it
+    saves into is a :class:`_MemoryZip`, which takes that buffer where openpyxl passes a file name. Write-only
+    worksheets, which get their writer when the first row is added, are covered too."""
+    from openpyxl.worksheet import _writer
+    from openpyxl.writer import excel
+
+    if getattr(_writer.create_temporary_file, "in_memory", False):
+        return
+    cleanup = _writer.WorksheetWriter.cleanup
+
+    def in_memory(suffix: str = "") -> io.BytesIO:
+        return io.BytesIO()
+
+    def cleanup_files_only(self: Any) -> None:
+        if not isinstance(self.out, io.BytesIO):
+            cleanup(self)
+
+    in_memory.in_memory = True  # type: ignore[attr-defined]  # a mark that the patch is in place
+    _writer.create_temporary_file = in_memory  # type: ignore[assignment]  # returns a buffer, not a name
+    _writer.WorksheetWriter.cleanup = cleanup_files_only  # type: ignore[method-assign]  # nothing to remove
+    excel.ZipFile = _MemoryZip  # type: ignore[attr-defined]  # the zip openpyxl's save_workbook opens (untyped name)
+
+
+class _MemoryZip(zipfile.ZipFile):
+    """A zip that also takes a worksheet written to a buffer, where openpyxl calls ``write(file_name, arcname)``."""
+
+    def write(self, filename: Any, arcname: Any = None, compress_type: Any = None, compresslevel: Any = None) -> None:
+        if isinstance(filename, io.BytesIO):
+            self.writestr(arcname, filename.getvalue(), compress_type, compresslevel)
+        else:
+            super().write(filename, arcname, compress_type, compresslevel)
+
+
+def check(data: bytes, path: Path) -> Workbook:
+    """Read ``data`` and measure every sheet, without reading one: what ``encrypt`` and ``decrypt`` ask of a file
+    before they make a copy of it."""
+    book = read(data, path)
+    for name in book.sheet_names:
+        book.size(name)
+    return book
+
+
 def open_for_change(data: bytes, path: Path) -> OpenpyxlWorkbook:
-    """Open plaintext xlsx bytes with openpyxl (which parses through defusedxml) to change and save them."""
+    """Open plaintext xlsx bytes with openpyxl (which parses through defusedxml) to change and save them: after the
+    same checks as every read, and only as many cells as openpyxl can hold (:data:`MAX_CHANGE_CELLS`)."""
     if data.startswith(crypto.OLE_MAGIC):
         raise errors.CannotChangeXls(path=path)
-    read(data, path)  # the same checks as every read: format, bombs, a Word file
+    book = read(data, path)
+    cells = 0
+    for name in book.sheet_names:
+        size = book.size(name)
+        cells += size.cells if size.cells is not None else size.area
+        if cells > MAX_CHANGE_CELLS:
+            raise errors.SheetTooLarge(path=path, sheet=name, cell=size.last_cell)
     import openpyxl
 
     try:
-        return openpyxl.load_workbook(io.BytesIO(data), rich_text=True)
+        with _quiet_warnings():
+            return openpyxl.load_workbook(io.BytesIO(data), rich_text=True)
     except Exception as exc:
         raise errors.NotAWorkbook(path=path, reason="filen kunde inte öppnas för ändring") from exc
+
+
+@contextlib.contextmanager
+def _quiet_warnings() -> Iterator[None]:
+    """openpyxl warns on stderr about parts it does not keep (an extension, a data validation): not the user's."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
 
 
 T = TypeVar("T")
@@ -176,11 +344,24 @@ def changed(opened: crypto.Opened, path: Path, passwords: crypto.Passwords, edit
 def rewrite(path: Path, passwords: crypto.Passwords, edit: Callable[[OpenpyxlWorkbook], T],
             ) -> tuple[T, crypto.Opened]:
     """Change the workbook at ``path`` in place with ``edit`` and keep its protection (:func:`changed`); the file is
-    replaced atomically, and only when ``edit`` returns something true. Returns that and how the file was opened."""
-    opened = crypto.open_bytes(files.read_bytes(path), passwords, path)
-    result, data = changed(opened, path, passwords, edit)
-    if data is not None:
-        files.atomic_write(path, data)
+    replaced atomically, and only when ``edit`` returns something true. Returns that and how the file was opened.
+
+    The read, the change and the write happen under the lock beside ``path`` (:mod:`.lock`), so two runs on one file
+    at once lose neither's change; a file open in Excel is refused (Excel would save over the change)."""
+    files.check_input(path)
+    lock.refuse_if_open_in_excel(path)
+    lock_file = lock.lock_path(path)
+    litter = not lock_file.exists()
+    with lock.held(path):
+        try:
+            opened = crypto.open_bytes(files.read_bytes(path), passwords, path)
+            result, data = changed(opened, path, passwords, edit)
+            if data is not None:
+                files.atomic_write(path, data)
+        finally:
+            if litter:  # removed while still held: a waiter then finds it gone and makes its own
+                with contextlib.suppress(OSError):
+                    lock_file.unlink()
     return result, opened
 
 

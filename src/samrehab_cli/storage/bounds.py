@@ -1,0 +1,272 @@
+"""What reading a sheet will cost, measured before python-calamine sees it.
+
+python-calamine (calamine 0.37) holds a sheet as one dense block of cells from the first to the last one it finds,
+32 bytes a cell; it reserves the shared strings an xlsx declares and the cells an .xls's DIMENSIONS record declares.
+A 12 KB file with one cell at ``XFD1048576`` asks for 512 GiB, and the failed allocation aborts the whole process,
+with no exception to catch. So each sheet's extent is read from the raw parts first, and a sheet beyond
+:data:`MAX_SHEET_CELLS`, or far sparser than a real one, is refused with a sentence:
+
+- an xlsx sheet part up to :data:`EXACT_PART_BYTES` is walked tag by tag as calamine places cells (a ``<c>`` or
+  ``<row>`` without ``r`` follows the one before it), kept on the safe side where calamine's way is unclear; a
+  larger part (a register of many thousand rows) is measured by the tags that stand out from the plain form Excel,
+  LibreOffice and openpyxl write (``<c r="A123456" s=… t=…>``, ``<row r="123456" …>``): plain tags lie within
+  A1:Z999999, below :data:`MAX_SHEET_CELLS`, and a part with a tag calamine would place by position is walked whole;
+- ``sharedStrings.xml`` may not declare more strings than its size can hold;
+- an .xls is measured from its BIFF records: every cell record and DIMENSIONS record, from the start of each
+  workbook stream and from every sheet offset it names (calamine seeks to those).
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import struct
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from samrehab_cli import errors
+
+#: No sheet is read beyond this many cells, counted from A1 to its last row and column: Excel's full height of
+#: 1,048,576 rows with 26 columns (A–Z), about 870 MB in the reader. A register of a million participants has 9.
+MAX_SHEET_CELLS = 1_048_576 * 26
+#: A sheet may reach this many cells from A1, however few are filled (a stray value at Z40000) …
+SPARSE_CELLS = 1_048_576
+#: … and beyond that at most this many per filled cell: a real sheet is dense, an attack is nearly empty.
+SPARSE_FACTOR = 16
+#: Sheet parts up to this size are walked tag by tag; larger ones are measured by the tags that stand out.
+EXACT_PART_BYTES = 4 * 2**20
+_PLAIN_EXTENT = (999_999, 26)  # what a plain tag can reach: row 999,999, column Z
+
+_ATTRIBUTES = rb"((?:[^>\"']|\"[^\"]*\"|'[^']*')*)"
+#: every ``<row>`` and ``<c>`` start tag, with or without a namespace prefix, and its attributes (quotes respected)
+_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?(row|c)(?=[\s/>])" + _ATTRIBUTES + rb">")
+#: a cell or row tag not in the plain form (three patterns: one with a namespace prefix costs a pass of its own)
+_CELL_STANDS_OUT = re.compile(rb'<c(?! r="[A-Z]\d{1,6}"(?: [st]="[\w.]*")*/?>)(?=[\s/>])')
+_ROW_STANDS_OUT = re.compile(rb'<row(?! r="\d{1,6}"(?: (?!r=)[\w:]+="[^"<>]*")*/?>)(?=[\s/>])')
+_PREFIXED = re.compile(rb":(?:c|row)[\s/>]")
+_R = re.compile(rb"""(?:^|\s)r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_CELL_REFERENCE = re.compile(rb"([A-Za-z]{1,7})(\d{1,12})")
+_ROW_NUMBER = re.compile(rb"\+?(\d{1,12})")
+_COUNT = re.compile(r"\s*\+?(\d+)\s*")
+
+
+class _Unreadable(ValueError):
+    """A reference no reader can place: the sheet is damaged."""
+
+
+@dataclass(frozen=True)
+class Size:
+    """How far a sheet reaches, ``rows`` × ``columns`` from A1 as the reader allocates it, and how many cells it
+    holds (None where they were not counted)."""
+
+    rows: int
+    columns: int
+    cells: int | None = None
+
+    @property
+    def area(self) -> int:
+        return self.rows * self.columns
+
+    @property
+    def last_cell(self) -> str:
+        return f"{column_letters(self.columns)}{self.rows}" if self.area else "A1"
+
+
+def column_letters(number: int) -> str:
+    """1 → A, 27 → AA (for any number, also beyond Excel's XFD)."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def check(size: Size, path: Path, sheet: str | None) -> None:
+    """Refuse a sheet (``sheet`` None: some sheet of the file) beyond :data:`MAX_SHEET_CELLS`, or far sparser than
+    a real one."""
+    too_sparse = size.cells is not None and size.area > SPARSE_CELLS + SPARSE_FACTOR * size.cells
+    if size.area > MAX_SHEET_CELLS or too_sparse:
+        if sheet is None:
+            raise errors.WorkbookTooLarge(path=path, cell=size.last_cell)
+        raise errors.SheetTooLarge(path=path, sheet=sheet, cell=size.last_cell)
+
+
+# --- xlsx ---------------------------------------------------------------------------------------------------------
+def sheet_parts(package: zipfile.ZipFile) -> dict[str, list[zipfile.ZipInfo]]:
+    """The zip members each sheet (by name) may be read from, found as calamine finds them: ``xl/workbook.xml``
+    names the sheets and their relationships, a target ``/x`` is the member ``x`` and any other is under ``xl/``,
+    member names compared without case. The caller has refused a package with two members of one name."""
+    from defusedxml.ElementTree import fromstring
+
+    workbook = fromstring(package.read("xl/workbook.xml"))
+    rels = "xl/_rels/workbook.xml.rels"
+    relationships = fromstring(package.read(rels)) if rels in package.NameToInfo else None
+    targets = {r.get("Id", ""): r.get("Target", "") for r in (relationships.iter() if relationships is not None else ())
+               if r.tag.endswith("Relationship")}
+    members = {info.filename.lower(): info for info in package.infolist()}
+    parts: dict[str, list[zipfile.ZipInfo]] = {}
+    for sheet in workbook.iter():
+        if sheet.tag.rpartition("}")[2] != "sheet":
+            continue
+        found = parts.setdefault(sheet.get("name", ""), [])
+        for key, value in sheet.attrib.items():
+            target = targets.get(value, "") if key.startswith("{") and key.endswith("}id") else ""
+            if target:
+                name = target[1:] if target.startswith("/") else "xl/" + target
+                found += [members[n.lower()] for n in {name, posixpath.normpath(name)} if n.lower() in members]
+    return parts
+
+
+def xlsx_size(package: zipfile.ZipFile, members: list[zipfile.ZipInfo], path: Path, sheet: str) -> Size:
+    """The largest extent of the members one sheet may be read from (none found: the sheet cannot be read)."""
+    if not members:
+        raise errors.NotAWorkbook(path=path, reason=f"fliken {sheet} saknas i filen")
+    sizes = []
+    for info in members:
+        data = package.read(info)
+        try:
+            sizes.append(_walk(data) if len(data) <= EXACT_PART_BYTES else _coarse(data))
+        except _Unreadable:
+            raise errors.NotAWorkbook(path=path, reason=f"fliken {sheet} är skadad") from None
+    return max(sizes, key=lambda s: s.area)
+
+
+def _walk(data: bytes) -> Size:
+    """Every ``<row>`` and ``<c>`` tag in order, placed as calamine places them."""
+    row = last_row = last_column = column = cells = 0  # 1-based; 0 = none yet
+    for tag in _TAG.finditer(data):
+        found = [_position(tag[1], reference) for reference in _references(tag[2])]
+        if tag[1] == b"row":
+            row = max((r for r, _ in found), default=last_row + 1)  # a row without r follows the last one
+            column = 0
+            last_row = max(last_row, row)
+            continue
+        cells += 1
+        if found:
+            cell_row, column = max(r for r, _ in found), max(c for _, c in found)
+        else:  # a cell without r follows the one before it
+            cell_row, column = row, column + 1
+        last_row, last_column = max(last_row, cell_row), max(last_column, column)
+    return Size(last_row, last_column, cells)
+
+
+def _coarse(data: bytes) -> Size:
+    """A large part: the tags that stand out are measured one by one, the plain ones lie within A1:Z999999."""
+    if _PREFIXED.search(data):  # rare: such a part is walked whole
+        return _walk(data)
+    last_row, last_column = _PLAIN_EXTENT
+    for pattern in (_CELL_STANDS_OUT, _ROW_STANDS_OUT):
+        for match in pattern.finditer(data):
+            tag = _TAG.match(data, match.start())
+            references = _references(tag[2]) if tag else []
+            if tag is None or not references:  # placed by position (or not a tag calamine can read): walk it all
+                return _walk(data)
+            for cell_row, column in (_position(tag[1], reference) for reference in references):
+                last_row, last_column = max(last_row, cell_row), max(last_column, column)
+    return Size(last_row, last_column)
+
+
+def _references(attributes: bytes) -> list[bytes]:
+    """The values of the ``r`` attributes (one, unless the tag is damaged)."""
+    return [double or single for double, single in _R.findall(attributes)]
+
+
+def _position(kind: bytes, reference: bytes) -> tuple[int, int]:
+    """(row, column) of a reference: ``XFD1048576`` → (1048576, 16384), letters in any case as calamine reads
+    them; a row's ``r`` is its number (column 0)."""
+    if kind == b"row":
+        number = _ROW_NUMBER.fullmatch(reference.strip())
+        if number is None:
+            raise _Unreadable(reference)
+        return int(number[1]), 0
+    cell = _CELL_REFERENCE.fullmatch(reference.strip())
+    if cell is None:
+        raise _Unreadable(reference)
+    column = 0
+    for letter in cell[1].upper():
+        column = column * 26 + letter - 64
+    return int(cell[2]), column
+
+
+def check_shared_strings(package: zipfile.ZipFile, path: Path) -> None:
+    """calamine reserves the ``uniqueCount`` that ``sharedStrings.xml`` declares (4,294,967,295 is 96 GiB): a
+    declaration is believed only as far as the part's size could hold that many strings (``<si/>`` is 5 bytes)."""
+    from xml.etree.ElementTree import ParseError
+
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import iterparse
+
+    for info in package.infolist():
+        if info.filename.lower().rpartition("/")[2] != "sharedstrings.xml":
+            continue
+        with package.open(info) as stream:
+            try:
+                _, root = next(iter(iterparse(stream, events=("start",))))
+            except StopIteration:
+                continue
+            except DefusedXmlException:
+                raise errors.WorkbookBomb(path=path, reason="XML med entiteter") from None
+            except ParseError:
+                raise errors.NotAWorkbook(path=path, reason="delade texter är skadade") from None
+        for key, value in root.attrib.items():
+            count = _COUNT.fullmatch(value) if key.rpartition("}")[2] == "uniqueCount" else None
+            if count and int(count[1]) > info.file_size // 5 + 1:
+                raise errors.WorkbookBomb(path=path, reason=f"{info.filename} anger {count[1][:12]} texter")
+
+
+# --- xls ----------------------------------------------------------------------------------------------------------
+#: BIFF records that place a cell by (row, column) in their first four bytes (BIFF2 to BIFF8)
+_CELL_RECORDS = {0x0001, 0x0002, 0x0003, 0x0004, 0x0005, 0x0006, 0x00D6, 0x00FD, 0x0201, 0x0203, 0x0204, 0x0205,
+                 0x0206, 0x027E, 0x0406, 0x00BD, 0x00BE}
+_MULTIPLE = {0x00BD, 0x00BE}  # MULRK, MULBLANK: row, first column, …, last column in the last two bytes
+_DIMENSIONS = {0x0000, 0x0200}  # BIFF8: first row, last row + 1 (4 bytes each), first column, last column + 1
+_BOUNDSHEET = 0x0085  # a sheet: the offset of its records in the stream, in the first four bytes
+_EOF = 0x000A
+
+
+def xls_size(data: bytes, path: Path) -> Size:
+    """The largest extent any sheet of an .xls may have, and its cells (all sheets together)."""
+    import olefile
+
+    try:
+        ole = olefile.OleFileIO(io.BytesIO(data))
+        streams = [ole.openstream(entry).read() for entry in ole.listdir()
+                   if entry[-1].lower() in ("workbook", "book")]
+    except Exception as exc:  # olefile raises many kinds on a damaged container
+        raise errors.NotAWorkbook(path=path, reason="filen är skadad") from exc
+    rows = columns = cells = 0
+    for stream in streams:
+        offsets = {struct.unpack_from("<I", body)[0] for record, body in _records(stream, 0)
+                   if record == _BOUNDSHEET and len(body) >= 4}
+        work, limit = 0, 4 * len(stream) + 4096  # the sheets' records once more, and then some: more is damage
+        for start in [0, *sorted(offsets)]:
+            for record, body in _records(stream, start, until_eof=start != 0):
+                work += 4 + len(body)
+                if work > limit:
+                    raise errors.NotAWorkbook(path=path, reason="filen är skadad")
+                if record in _CELL_RECORDS and len(body) >= 4:
+                    row, first = struct.unpack_from("<HH", body)
+                    last = struct.unpack_from("<H", body, len(body) - 2)[0] if record in _MULTIPLE else first
+                    rows, columns = max(rows, row + 1), max(columns, first + 1, last + 1)
+                    cells += max(1, last - first + 1)
+                elif record in _DIMENSIONS and len(body) >= 8:
+                    # calamine reserves (last row - first row) × (last column - first column), wrapping around
+                    first_row, last_row, first_column, last_column = struct.unpack_from(
+                        "<IIHH" if len(body) >= 14 else "<HHHH", body)
+                    rows = max(rows, (last_row - first_row) % 2**32)
+                    columns = max(columns, (last_column - first_column) % 2**32)
+    return Size(rows, columns, cells)
+
+
+def _records(stream: bytes, start: int, *, until_eof: bool = False) -> Iterator[tuple[int, bytes]]:
+    """The BIFF records from ``start``: (type, body); to the end of the stream, or to the first EOF record."""
+    position = start
+    while position + 4 <= len(stream):
+        record, length = struct.unpack_from("<HH", stream, position)
+        yield record, stream[position + 4:position + 4 + length]
+        if until_eof and record == _EOF:
+            return
+        position += 4 + length
