@@ -23,7 +23,7 @@ from samrehab_cli.schema import WEEK
 from samrehab_cli.sheets import parse_sheets
 from samrehab_cli.storage import crypto, workbooks
 
-from conftest import OFFICE, OLD_PASSWORD, PASSWORD, make_workbook
+from conftest import FIXTURES, OFFICE, OLD_PASSWORD, PASSWORD, make_workbook
 from rule_cases import TODAY, table, yes
 
 ROW = {**yes(), "envelope": 1, "personnummer": "199102051233"}
@@ -86,6 +86,22 @@ def test_s102_near_miss_an_older_password_in_the_list_opens_it(tmp_path: Path, e
 def test_s103_not_encrypted(tmp_path: Path) -> None:
     findings = validate_file(_file(tmp_path, make_workbook([ROW])), crypto.Passwords(), TODAY)
     assert _codes(findings) == [("S103", None, None)] and findings[0].severity == "varning"
+
+
+def test_s104_integrity_code_does_not_match(tmp_path: Path) -> None:
+    """An Agile file whose HMAC is wrong opens (some office versions compute it differently), with a warning."""
+    findings = validate_file(FIXTURES / "crafted" / "wrong-integrity-code.xlsx", crypto.Passwords([PASSWORD]), TODAY)
+    assert [(f.code, f.severity) for f in findings] == [("S104", "varning")]
+
+
+def test_s104_near_miss_excel_and_samrehab_files_match(tmp_path: Path, encrypted: bytes) -> None:
+    assert validate_file(_file(tmp_path, encrypted), crypto.Passwords([OLD_PASSWORD]), TODAY) == []
+    opened = crypto.open_bytes((OFFICE / "example_password.xlsx").read_bytes(), crypto.Passwords(["Password1234_"]),
+                               Path("excel.xlsx"))
+    assert opened.intact is True  # what Excel writes matches
+    standard = crypto.open_bytes((OFFICE / "libreoffice_standard_password.xlsx").read_bytes(),
+                                 crypto.Passwords(["lopass"]), Path("lo.xlsx"))
+    assert standard.intact is None  # Standard encryption has no integrity code
 
 
 def test_several_files_in_one_run(tmp_path: Path, encrypted: bytes) -> None:

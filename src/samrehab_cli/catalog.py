@@ -22,6 +22,9 @@ RULES: tuple[Rule, ...] = (
     Rule("S103", "varning", "Filen är inte krypterad",
          "Filen är inte krypterad. Kryptera den med ISF:s senaste lösenord innan den mailas: "
          "samrehab encrypt {path} --in-place (eller Arkiv → Skydda arbetsbok → Kryptera med lösenord i Excel)."),
+    Rule("S104", "varning", "Krypteringens kontrollkod stämmer inte",
+         "Filen gick att dekryptera, men krypteringens kontrollkod (HMAC) stämmer inte med innehållet: filen kan ha "
+         "ändrats eller skadats efter att den krypterades. Kontrollera uppgifterna, eller be avsändaren om en ny fil."),
     Rule("S110", "fel", "Ingen veckoflik",
          "Arbetsboken har ingen veckoflik{which}. Veckoflikarna heter ÅÅÅÅ-vVV, till exempel 2020-v39; "
          "lägg till dem med samrehab weeks FIL --to VECKA."),

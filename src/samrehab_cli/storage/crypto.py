@@ -133,6 +133,7 @@ class Opened:
     data: bytes
     encryption: Encryption | None  # None: the file was not encrypted
     slot: int | None  # which known password opened it (0 = the newest); None when not encrypted
+    intact: bool | None = None  # whether an Agile file's integrity code (HMAC) matched; None: it has none
 
     @property
     def with_newest(self) -> bool:
@@ -177,6 +178,8 @@ def open_bytes(data: bytes, passwords: Passwords, path: Path) -> Opened:
         raise errors.UnsupportedEncryption(path=path, reason=kind)
     from msoffcrypto import exceptions as mso
 
+    if kind == "agile":
+        refuse_costly_key(_office_file(data, path), path)
     tried = 0
     for slot, password in passwords._for_reading():
         office = _office_file(data, path)
@@ -192,7 +195,7 @@ def open_bytes(data: bytes, passwords: Passwords, path: Path) -> Opened:
         except Exception:  # a wrong key can make garbage that fails in any way
             continue
         encryption = cast(Encryption, office.type if kind == "xls" else kind)  # msoffcrypto's names for its kinds
-        return Opened(out.getvalue(), encryption, slot)
+        return Opened(out.getvalue(), encryption, slot, intact(office) if kind == "agile" else None)
     if len(passwords) == 0:
         raise errors.PasswordNeeded(path=path)
     raise errors.WrongPassword(path=path, count=len(passwords))
@@ -216,9 +219,44 @@ def encrypt(plain: bytes, passwords: Passwords, path: Path, slot: int = 0) -> by
         again = open_bytes(encrypted, check, path)
     except errors.SamrehabError:
         again = None
-    if again is None or again.data != plain or again.encryption != "agile":
+    if again is None or again.data != plain or again.encryption != "agile" or again.intact is not True:
         raise errors.EncryptionFailed(path=path)
     return encrypted
+
+
+# --- what an Agile file asks of the reader, and its integrity code ---------------------------------------------
+#: Excel hashes the password 100,000 times; a file may ask for up to 10,000,000 (seconds per password tried, and
+#: every known password is tried). One that asks for more than this is refused before any key is derived.
+MAX_SPIN_COUNT = 1_000_000
+
+
+def refuse_costly_key(office: Any, path: Path) -> None:
+    """Refuse an Agile file whose key would take more than :data:`MAX_SPIN_COUNT` hashes to derive."""
+    spins = office.info.get("spinValue", 0)
+    if spins > MAX_SPIN_COUNT:
+        raise errors.UnsupportedEncryption(path=path, reason=f"lösenordet ska hashas {spins} gånger, "
+                                                             "Excel gör det 100000 gånger")
+
+
+def intact(office: Any) -> bool:
+    """Whether an Agile file's integrity code (``dataIntegrity``: an HMAC over the encrypted package, keyed with a
+    salt encrypted under the file's key) matches, for an ``office`` whose key is loaded.
+
+    msoffcrypto-tool checks it only when asked (``OOXMLFile.decrypt(verify_integrity=True)``), and then a mismatch
+    raises ``InvalidKeyError``, the same as a wrong password; so it is checked here, apart. Reading accepts a
+    mismatch (some office versions compute it differently) and reports it; what :func:`encrypt` writes must match,
+    since LibreOffice refuses a file whose code is wrong.
+    """
+    from msoffcrypto.method.ecma376_agile import ECMA376Agile
+
+    info = office.info
+    try:
+        with office.file.openstream("EncryptedPackage") as stream:
+            return bool(ECMA376Agile.verify_integrity(
+                office.secret_key, info["keyDataSalt"], info["keyDataHashAlgorithm"], info["keyDataBlockSize"],
+                info["encryptedHmacKey"], info["encryptedHmacValue"], stream))
+    except Exception:  # a damaged code (wrong length, bad base64 …) does not match
+        return False
 
 
 def _msoffcrypto() -> Any:  # the module (untyped), imported on first use: it is slow to import
