@@ -13,6 +13,8 @@ from typing import NamedTuple
 from samrehab_cli import errors
 
 WEEK_SHEET = re.compile(r"^(\d{4})-v(\d{2})$")
+#: A registration workbook covers the study: at most ten years of week tabs (``template``, ``weeks``).
+MAX_WEEKS = 520
 _WEEK_INPUT = re.compile(r"^\s*(\d{4})\s*-?\s*[vVwW]?\s*(\d{1,2})\s*$")
 
 
@@ -40,9 +42,6 @@ class Week(NamedTuple):
 
     def __contains__(self, day: object) -> bool:
         return isinstance(day, dt.date) and day.isocalendar()[:2] == self
-
-    def next(self) -> Week:
-        return week_of(self.monday + dt.timedelta(days=7))
 
     @property
     def serial_prefix(self) -> str:
@@ -73,27 +72,40 @@ def parse_week(text: str) -> Week:
 
 
 def _make_week(year: int, number: int) -> Week | None:
+    """The week, when it is a real ISO week whose Sunday is a date too (``9999-v52`` ends in the year 10000)."""
     try:
-        dt.date.fromisocalendar(year, number, 1)
+        dt.date.fromisocalendar(year, number, 7)
     except ValueError:
         return None
     return Week(year, number)
 
 
-def week_range(first: Week, last: Week) -> list[Week]:
+def week_range(first: Week, last: Week, limit: int = MAX_WEEKS) -> list[Week]:
+    """The weeks from ``first`` to ``last``, both included; more than ``limit`` is refused (before any is made)."""
     if first > last:
         raise errors.BadWeekRange(start=first, end=last)
-    weeks = [first]
-    while weeks[-1] < last:
-        weeks.append(weeks[-1].next())
-    return weeks
+    count = (last.monday - first.monday).days // 7 + 1
+    if count > limit:
+        raise errors.TooManyWeeks(start=first, end=last, count=count, limit=limit)
+    return [week_of(first.monday + dt.timedelta(weeks=n)) for n in range(count)]
+
+
+def weeks_after(week: Week, count: int) -> Week:
+    """The week ``count`` weeks after ``week``, or the last week there is."""
+    try:
+        return week_of(week.monday + dt.timedelta(weeks=count))
+    except OverflowError:
+        return week_of(dt.date.max - dt.timedelta(days=7))
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
-    """Add calendar months to the day number, clamped to the month's last day (2020-12-31 + 2 = 2021-02-28)."""
+    """Add calendar months to the day number, clamped to the month's last day (2020-12-31 + 2 = 2021-02-28), and to
+    the last date there is (9999-12-31)."""
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
     month += 1
+    if year > dt.MAXYEAR:
+        return dt.date.max
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
