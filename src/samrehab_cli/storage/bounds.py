@@ -10,7 +10,8 @@ with no exception to catch. So each sheet's extent is read from the raw parts fi
   ``<row>`` without ``r`` follows the one before it), kept on the safe side where calamine's way is unclear; a
   larger part (a register of many thousand rows) is measured by the tags that stand out from the plain form Excel,
   LibreOffice and openpyxl write (``<c r="A123456" s=… t=…>``, ``<row r="123456" …>``): plain tags lie within
-  A1:Z999999, below :data:`MAX_SHEET_CELLS`, and a part with a tag calamine would place by position is walked whole;
+  column Z and the rows of as many digits as their longest row number (A1:Z999999 at most, below
+  :data:`MAX_SHEET_CELLS`), and a part with a tag calamine would place by position is walked whole;
 - ``sharedStrings.xml`` may not declare more strings than its size can hold;
 - an .xls is measured from its BIFF records: every cell record and DIMENSIONS record, from the start of each
   workbook stream and from every sheet offset it names (calamine seeks to those).
@@ -38,11 +39,13 @@ SPARSE_CELLS = 1_048_576
 SPARSE_FACTOR = 16
 #: Sheet parts up to this size are walked tag by tag; larger ones are measured by the tags that stand out.
 EXACT_PART_BYTES = 4 * 2**20
-_PLAIN_EXTENT = (999_999, 26)  # what a plain tag can reach: row 999,999, column Z
+_PLAIN_COLUMNS = 26  # what a plain tag can reach: column Z, and a row of at most six digits
 
 _ATTRIBUTES = rb"((?:[^>\"']|\"[^\"]*\"|'[^']*')*)"
 #: every ``<row>`` and ``<c>`` start tag, with or without a namespace prefix, and its attributes (quotes respected)
 _TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?(row|c)(?=[\s/>])" + _ATTRIBUTES + rb">")
+#: a plain tag whose row has ``n`` digits, for the rows plain tags can reach
+_PLAIN_ROW = {n: re.compile(rb'<(?:c r="[A-Z]|row r=")\d{%d}"' % n) for n in range(6, 1, -1)}
 #: a cell or row tag not in the plain form (three patterns: one with a namespace prefix costs a pass of its own)
 _CELL_STANDS_OUT = re.compile(rb'<c(?! r="[A-Z]\d{1,6}"(?: [st]="[\w.]*")*/?>)(?=[\s/>])')
 _ROW_STANDS_OUT = re.compile(rb'<row(?! r="\d{1,6}"(?: (?!r=)[\w:]+="[^"<>]*")*/?>)(?=[\s/>])')
@@ -154,10 +157,12 @@ def _walk(data: bytes) -> Size:
 
 
 def _coarse(data: bytes) -> Size:
-    """A large part: the tags that stand out are measured one by one, the plain ones lie within A1:Z999999."""
+    """A large part: the tags that stand out are measured one by one; the plain ones lie within column Z and the
+    rows of as many digits as the longest plain row number has (999,999 at most)."""
     if _PREFIXED.search(data):  # rare: such a part is walked whole
         return _walk(data)
-    last_row, last_column = _PLAIN_EXTENT
+    digits = next((n for n, plain in _PLAIN_ROW.items() if plain.search(data)), 1)
+    last_row, last_column = 10**digits - 1, _PLAIN_COLUMNS
     for pattern in (_CELL_STANDS_OUT, _ROW_STANDS_OUT):
         for match in pattern.finditer(data):
             tag = _TAG.match(data, match.start())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import lzma
 import os
 import zipfile
 import zlib
@@ -35,8 +36,8 @@ MAX_CHANGE_CELLS = 1_000_000
 _WORKBOOK_PART = "xl/workbook.xml"
 _CUSTOM_PROPS = "docProps/custom.xml"
 #: what any reading of a zip member may raise on damage: bad data, an unknown compression, an encrypted member
-_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError,
-               OSError, ValueError, KeyError)
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, lzma.LZMAError, NotImplementedError,
+               RuntimeError, EOFError, OSError, ValueError, KeyError)  # bz2 raises OSError
 
 
 @dataclass
