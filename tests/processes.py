@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import selectors
 import shutil
 import signal
 import subprocess
-import selectors
 import sys
 import time
 from collections.abc import Mapping, Sequence
@@ -48,10 +48,12 @@ def run(args: Sequence[object], *, env: Mapping[str, str] | None = None, stdin: 
 
 
 def run_all(commands: Sequence[Sequence[object]], *, env: Mapping[str, str] | None = None, stdin: str | None = None,
-            timeout: float = 120, prefix: Sequence[str] = (), cwd: Path | None = None, at_once: int = 3) -> list[Ran]:
+            timeout: float = 120, prefix: Sequence[str] = (), cwd: Path | None = None, at_once: int = 3,
+            entry: Sequence[str] | None = None, prefixes: Sequence[Sequence[str]] | None = None) -> list[Ran]:
     """Run samrehab once per argument list, ``at_once`` processes at a time, each waited for with ``wait4`` (which
-    gives its own peak memory). No threads: a thread's malloc arena would swell this process, and with it the
-    address space a forked pool worker inherits."""
+    gives its own peak memory). ``entry`` replaces ``-m samrehab_cli`` (``-c CODE``); ``prefixes``, one per command,
+    replace ``prefix``. No threads: a thread's malloc
+    arena would swell this process, and with it the address space a forked pool worker inherits."""
     environment = {k: v for k, v in os.environ.items() if k not in ("SAMREHAB_PASSWORD", "RUST_BACKTRACE")}
     environment.update(env or {})
     results: dict[int, Ran] = {}
@@ -61,8 +63,10 @@ def run_all(commands: Sequence[Sequence[object]], *, env: Mapping[str, str] | No
         while todo or running:
             while todo and len(running) < at_once:
                 index, args = todo.pop(0)
-                process = subprocess.Popen([*prefix, *SAMREHAB, *map(str, args)], env=environment, cwd=cwd,
-                                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                command = [*(prefixes[index] if prefixes else prefix), PYTHON, *(entry or SAMREHAB[1:]),
+                           *map(str, args)]
+                process = subprocess.Popen(command, env=environment, cwd=cwd, stdin=subprocess.PIPE,
+                                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
                 assert process.stdin is not None and process.stdout is not None and process.stderr is not None
                 with contextlib.suppress(BrokenPipeError):
                     process.stdin.write((stdin or "").encode())

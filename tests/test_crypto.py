@@ -144,3 +144,24 @@ def test_decrypted_xls_never_touches_disk(monkeypatch: pytest.MonkeyPatch) -> No
     data = (OFFICE / "rc4cryptoapi_password.xls").read_bytes()
     opened = crypto.open_bytes(data, crypto.Passwords(["Password1234_"]), Path("a.xls"))
     assert workbooks.read(opened.data, Path("a.xls")).rows("Sheet1")[0] == ["lorem ipsum", 3.0]
+
+
+def test_a_costly_key_is_refused_before_it_is_derived(monkeypatch: pytest.MonkeyPatch) -> None:
+    from msoffcrypto.method.ecma376_agile import ECMA376Agile
+    from tests.conftest import FIXTURES
+
+    def derived(*args: object) -> None:
+        raise AssertionError("a key was derived")
+
+    monkeypatch.setattr(ECMA376Agile, "makekey_from_password", derived)
+    with pytest.raises(errors.UnsupportedEncryption, match="10000000 gånger"):
+        crypto.open_bytes((FIXTURES / "crafted" / "spin-count-10000000.xlsx").read_bytes(),
+                          crypto.Passwords([PASSWORD, OLD_PASSWORD]), Path("dyr.xlsx"))
+
+
+def test_the_integrity_code_is_checked_after_encrypting(monkeypatch: pytest.MonkeyPatch) -> None:
+    encrypted = crypto.encrypt(PLAIN, crypto.Passwords([PASSWORD]), Path("x.xlsx"))
+    assert crypto.open_bytes(encrypted, crypto.Passwords([PASSWORD]), Path("x.xlsx")).intact is True
+    monkeypatch.setattr(crypto, "intact", lambda office: False)  # as if msoffcrypto-tool wrote a wrong code
+    with pytest.raises(errors.EncryptionFailed):
+        crypto.encrypt(PLAIN, crypto.Passwords([PASSWORD]), Path("x.xlsx"))

@@ -116,3 +116,42 @@ def test_read_bytes_errors(tmp_path: Path) -> None:
         files.read_bytes(tmp_path / "saknas.xlsx")
     with pytest.raises(errors.IsAFolder):
         files.read_bytes(tmp_path)
+
+
+def test_saving_writes_no_temporary_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """openpyxl writes each worksheet to a NamedTemporaryFile unless given a buffer (the strace test sees the
+    processes; this sees the library), also for a write-only workbook made after the patch is in place."""
+    import tempfile
+
+    from openpyxl import Workbook
+
+    def no_disk(*args: object, **kwargs: object) -> None:
+        raise AssertionError("plaintext temporary file")
+
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", no_disk)
+    from openpyxl.worksheet import _writer
+
+    monkeypatch.setattr(_writer, "NamedTemporaryFile", no_disk)
+    book = workbooks.open_for_change(PLAIN, Path("p.xlsx"))
+    assert workbooks.read(workbooks.to_bytes(book), Path("p.xlsx")).sheet_names == ["Instruktioner", "2020-v39"]
+    workbooks.keep_worksheets_in_memory()
+    streaming = Workbook(write_only=True)
+    streaming.create_sheet("Rader").append(["199102051233", "Anna"])
+    assert workbooks.read(workbooks.to_bytes(streaming), Path("s.xlsx")).rows("Rader") == [["199102051233", "Anna"]]
+
+
+def test_a_change_in_place_is_refused_while_excel_has_the_file_open(tmp_path: Path) -> None:
+    from samrehab_cli.storage import lock
+
+    target = tmp_path / "registrering.xlsx"
+    target.write_bytes(PLAIN)
+    (tmp_path / "~$registrering.xlsx").write_bytes(b"owner")
+    with pytest.raises(lock.OpenInExcel, match="Stäng filen i Excel"):
+        workbooks.rewrite(target, crypto.Passwords(), lambda book: True)
+    assert target.read_bytes() == PLAIN and not lock.lock_path(target).exists()
+
+
+def test_a_workbook_too_large_to_change_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workbooks, "MAX_CHANGE_CELLS", 100)
+    with pytest.raises(errors.SheetTooLarge):
+        workbooks.open_for_change(make_workbook([{"consent": "Nej"}] * 10), Path("p.xlsx"))

@@ -1,0 +1,168 @@
+"""storage.bounds: a sheet's extent measured from the raw parts as calamine would place its cells, before it reads.
+
+Each case is a real workbook (the project's template) with one part changed, read by the same code every command
+uses; the crafted files of tests/fixtures/crafted are in test_crafted.py.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from samrehab_cli import errors
+from samrehab_cli.storage import bounds, workbooks
+
+from conftest import OFFICE, make_workbook
+
+PLAIN = make_workbook([], weeks=["2020-v39"])
+SHEET = "xl/worksheets/sheet2.xml"  # the tab 2020-v39
+
+
+def _with(part: str, change: bytes | None = None, data: bytes = PLAIN, **more: bytes | None) -> bytes:
+    """The workbook with ``part`` replaced (None: removed) and more parts given by name (``__`` for ``/``)."""
+    replace = {part: change, **{k.replace("__", "/"): v for k, v in more.items()}}
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        for info in source.infolist():
+            body = replace.pop(info.filename, source.read(info)) if info.filename in replace else source.read(info)
+            if body is not None:
+                package.writestr(info.filename, body)
+        for name, body in replace.items():
+            if body is not None:
+                package.writestr(name, body)
+    return out.getvalue()
+
+
+def _sheet(rows: bytes) -> bytes:
+    return (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>' + rows
+            + b"</sheetData></worksheet>")
+
+
+def _size(rows: bytes) -> bounds.Size:
+    return workbooks.read(_with(SHEET, _sheet(rows)), Path("f.xlsx")).size("2020-v39")
+
+
+@pytest.mark.parametrize(("rows", "extent"), [
+    (b'<row r="3"><c r="B3"><v>1</v></c></row>', (3, 2)),
+    (b"<row><c><v>1</v></c><c><v>2</v></c></row><row><c/></row>", (2, 2)),  # placed one after another
+    (b'<row r="60"><c/><c r="E60"/><c/></row>', (60, 6)),  # a cell without r follows the one before it
+    (b'<x:row xmlns:x="urn:x" r="7"><x:c r="ac7"/></x:row>', (7, 29)),  # a prefix, letters in any case
+    (b"<row r='9'><c t=\"n\" r='Z9'/></row>", (9, 26)),  # single quotes, r not first
+    (b'<row r="2"><c foo="a>b" r="XFD2"/></row>', (2, 16384)),  # a ">" inside a value hides nothing
+    (b'<row r="4"><c r="A4" r="C9"/></row>', (9, 3)),  # r twice: the larger counts
+    (b'<!-- <c r="ZZ99"/> --><row r="1"><c r="A1"/></row>', (99, 702)),  # a comment counts too (the safe side)
+])
+def test_cells_are_placed_as_calamine_places_them(rows: bytes, extent: tuple[int, int]) -> None:
+    size = _size(rows)
+    assert (size.rows, size.columns) == extent
+
+
+def test_a_sparse_sheet_is_refused_and_named_by_its_last_cell() -> None:
+    with pytest.raises(errors.SheetTooLarge, match="Z1048576"):
+        _size(b'<row r="1"><c r="A1"/></row><row r="1048576"><c r="Z1048576"/></row>')
+    assert _size(b'<row r="40000"><c r="Z40000"/></row>').area == 40000 * 26  # a stray cell: within the slack
+
+
+@pytest.mark.parametrize("reference", [b"A-1", b"$A$1", b"1A", b"A", b"AAAAAAAA1", b"A1" * 10])
+def test_a_reference_no_reader_can_place_is_a_damaged_sheet(reference: bytes) -> None:
+    with pytest.raises(errors.NotAWorkbook, match="fliken 2020-v39 är skadad"):
+        _size(b'<row r="1"><c r="' + reference + b'"/></row>')
+    with pytest.raises(errors.NotAWorkbook, match="skadad"):
+        _size(b'<row r="x1"><c/></row>')
+
+
+def test_a_large_part_is_measured_by_the_tags_that_stand_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bounds, "EXACT_PART_BYTES", 100)  # every part here is "large"
+    plain = b"".join(b'<row r="%d" spans="1:2"><c r="A%d" s="1" t="n"><v>1</v></c></row>' % (n, n)
+                     for n in range(1, 50))
+    assert (_size(plain).rows, _size(plain).columns) == (99, 26)  # what plain tags of two-digit rows can reach
+    assert _size(plain + b'<row r="60"><c r="AB60" cm="1"/></row>').columns == 28
+    assert _size(plain + b'<row r="1048576"><c r="A1048576"/></row>').rows == 1_048_576
+    with pytest.raises(errors.SheetTooLarge):
+        _size(plain + b'<row r="70"><c r="XFD70000"/></row>')
+    placed = _size(plain + b'<row r="80"><c r="A80"/><c/></row>')  # a cell without r: the whole part is walked
+    assert (placed.rows, placed.columns, placed.cells) == (80, 2, 51)
+    assert _size(b'<x:row xmlns:x="urn:x" r="5"><x:c r="C5"/></x:row>' + plain).columns == 3  # walked too
+
+
+def test_sheet_parts_are_found_as_calamine_finds_them() -> None:
+    package = zipfile.ZipFile(io.BytesIO(PLAIN))
+    rels = package.read("xl/_rels/workbook.xml.rels")
+    for target in (b"worksheets/sheet2.xml", b"/xl/worksheets/sheet2.xml", b"Worksheets/Sheet2.XML"):
+        data = _with("xl/_rels/workbook.xml.rels", rels.replace(b"/xl/worksheets/sheet2.xml", target))
+        assert workbooks.read(data, Path("f.xlsx")).size("2020-v39").rows == 41
+    gone = _with("xl/_rels/workbook.xml.rels", rels.replace(b"/xl/worksheets/sheet2.xml", b"nowhere.xml"))
+    with pytest.raises(errors.NotAWorkbook, match="fliken 2020-v39 saknas"):
+        workbooks.read(gone, Path("f.xlsx")).rows("2020-v39")
+    with pytest.raises(errors.NotAWorkbook):  # calamine itself finds no sheet without relationships
+        workbooks.read(_with("xl/_rels/workbook.xml.rels", None), Path("f.xlsx")).rows("2020-v39")
+
+
+@pytest.mark.parametrize(("count", "refused"), [(b"2", False), (b"+4294967295", True), (b"99", True),
+                                                (b"many", False)])
+def test_shared_strings_declare_no_more_than_their_size_holds(count: bytes, refused: bool) -> None:
+    strings = (b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="2" uniqueCount="'
+               + count + b'"><si><t>a</t></si><si><t>b</t></si></sst>')
+    data = _with("xl/sharedStrings.xml", strings, data=(OFFICE / "example_password.decrypted.xlsx").read_bytes())
+    if refused:
+        with pytest.raises(errors.WorkbookBomb, match="texter"):
+            workbooks.read(data, Path("f.xlsx"))
+    else:
+        workbooks.read(data, Path("f.xlsx"))
+
+
+def test_damaged_shared_strings_are_refused_or_skipped() -> None:
+    excel = (OFFICE / "example_password.decrypted.xlsx").read_bytes()
+    with pytest.raises(errors.NotAWorkbook, match="delade texter"):
+        workbooks.read(_with("xl/sharedStrings.xml", b"<sst uniqueCount=", data=excel), Path("f.xlsx"))
+    with pytest.raises(errors.WorkbookBomb, match="entiteter"):
+        workbooks.read(_with("xl/sharedStrings.xml", b'<!DOCTYPE s [<!ENTITY a "b">]><sst>&a;</sst>', data=excel),
+                       Path("f.xlsx"))
+    with pytest.raises(errors.NotAWorkbook):
+        workbooks.read(_with("xl/sharedStrings.xml", b"", data=excel), Path("f.xlsx")).rows("Sheet1")
+
+
+def _xls_with(record: int, body: bytes, *, replace: str, after: bytes = b"") -> bytes:
+    """plain.xls with one record's body replaced (``after``: more records, so that the stream keeps its length)."""
+    data = (OFFICE / "plain.xls").read_bytes()
+    old = struct.pack("<HH", record, len(bytes.fromhex(replace))) + bytes.fromhex(replace)
+    new = struct.pack("<HH", record, len(body)) + body + after
+    assert data.count(old) == 1 and len(new) == len(old)
+    return data.replace(old, new)
+
+
+def test_xls_extent_comes_from_cell_and_dimension_records() -> None:
+    plain = bounds.xls_size((OFFICE / "plain.xls").read_bytes(), Path("a.xls"))
+    assert (plain.rows, plain.columns) == (1, 2)
+    moved = _xls_with(0x00FD, struct.pack("<HHH", 5, 0, 0x0F) + b"\0\0\0\0", replace="000000000f0000000000")
+    assert bounds.xls_size(moved, Path("a.xls")).rows == 6
+    old_style = _xls_with(0x0200, struct.pack("<HHHHH", 0, 300, 0, 20, 0), replace="0000000001000000000002000000",
+                          after=struct.pack("<HH", 0x1234, 0))  # BIFF5's form, and an empty record: same length
+    assert bounds.xls_size(old_style, Path("a.xls")).area == 300 * 20  # BIFF5's narrower DIMENSIONS
+    inverted = _xls_with(0x0200, struct.pack("<IIHHH", 9, 1, 0, 2, 0), replace="0000000001000000000002000000")
+    with pytest.raises(errors.WorkbookTooLarge):  # calamine's subtraction wraps around
+        workbooks.read(inverted, Path("a.xls"))
+
+
+def test_an_xls_that_sends_the_reader_round_and_round_is_damaged() -> None:
+    """Sheet offsets, each walked to the end of the stream: more work than the stream's records once more."""
+    import olefile
+
+    data = (OFFICE / "plain.xls").read_bytes()
+    with olefile.OleFileIO(io.BytesIO(data)) as ole:
+        size = ole.get_size("Workbook")
+    start = data.find(struct.pack("<HH", 0x0809, 16))  # the stream's first record (its sectors lie in a row here)
+    offsets = b"".join(struct.pack("<HHI", 0x0085, 4, n) for n in range(0, size, 8))
+    damaged = data[:start] + (offsets * 2)[:size] + data[start + size:]
+    with pytest.raises(errors.NotAWorkbook, match="skadad"):
+        bounds.xls_size(damaged, Path("a.xls"))
+
+
+def test_column_letters() -> None:
+    assert [bounds.column_letters(n) for n in (1, 26, 27, 702, 703, 16384)] == ["A", "Z", "AA", "ZZ", "AAA", "XFD"]
+    assert bounds.Size(0, 0).last_cell == "A1"

@@ -1,0 +1,137 @@
+"""Every command that writes a file, as one list (:data:`WRITERS`) for the kill, fault and plaintext tests.
+
+A :class:`Writer` makes its inputs in a fresh folder and says what it writes (``target``), whether that opens with
+the tests' password, and how a complete new target looks. To add a command (``merge``, ``purge``): one more entry,
+whose ``prepare`` writes the old target and the inputs and returns the :class:`Job`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.register_files import person, write_register
+
+from samrehab_cli.storage import crypto, workbooks
+
+from conftest import FORBUND, PASSWORD, TODAY, make_workbook
+
+ROW = {"consent": "Ja", "meeting_date": "2020-09-21", "envelope": 3, "personnummer": "199102051233",
+       "name": "Anna Andersson", "language": "Svenska", "email": "anna@example.se", "treatment": "Ja",
+       "control": "Nej"}
+
+
+@dataclass(frozen=True)
+class Job:
+    args: list[object]  # samrehab's arguments (the password comes with --password-file, added by the caller)
+    target: Path  # the file the command writes (it exists before, with old content)
+    encrypted: bool  # the target opens with PASSWORD; else it is a plain workbook
+    complete: Callable[[workbooks.Workbook], bool]  # what a complete new target holds
+
+
+@dataclass(frozen=True)
+class Writer:
+    name: str
+    prepare: Callable[[Path], Job]
+    plaintext: bool = False  # its output is plaintext by design (decrypt -o): a leftover must say so in its name
+
+
+def _template(folder: Path) -> Job:
+    target = folder / "registrering.xlsx"
+    target.write_bytes(make_workbook([], weeks=["2020-v30"], password=PASSWORD))
+    return Job(["template", "-o", target, "--forbund", FORBUND, "--from", "2020-v39", "--to", "2021-v20", "--force"],
+               target, True, lambda book: {"2020-v39", "2021-v20"} <= set(book.sheet_names))
+
+
+def _weeks(folder: Path) -> Job:
+    target = folder / "registrering.xlsx"
+    target.write_bytes(make_workbook([ROW], password=PASSWORD))
+    return Job(["weeks", target, "--to", "2021-v20"], target, True,
+               lambda book: book.sheet_names[-1] == "2021-v20" and book.rows("2020-v39")[1][7] == "199102051233")
+
+
+def _encrypt_in_place(folder: Path) -> Job:
+    target = folder / "vecka.xlsx"
+    target.write_bytes(make_workbook([ROW], weeks=[f"2020-v{n}" for n in range(40, 53)]))
+    return Job(["encrypt", target, "--in-place"], target, True, lambda book: "2020-v52" in book.sheet_names)
+
+
+def _validate_mark(folder: Path) -> Job:
+    source = folder / "vecka.xlsx"
+    source.write_bytes(make_workbook([ROW, {**ROW, "personnummer": "199102051234"}], password=PASSWORD,
+                                     weeks=[f"2020-v{n}" for n in range(40, 53)]))
+    target = folder / "granskad.xlsx"
+    target.write_bytes(make_workbook([], password=PASSWORD))
+    return Job(["validate", source, "--today", TODAY.isoformat(), "--mark", "-o", target, "--force"], target, True,
+               lambda book: "2020-v52" in book.sheet_names)
+
+
+def _outcomes(folder: Path) -> Job:
+    register = write_register(folder / "deltagare.xlsx", [person(f"D{n}", end="2020-06-01" if n % 3 else None,
+                                                                 exit_reason="Arbete" if n % 3 else None)
+                                                          for n in range(200)])
+    target = folder / "rapport.xlsx"
+    target.write_bytes(make_workbook([]))
+    return Job(["outcomes", "2020", "--register", register, "-o", target, "--force", "--today", "2021-06-30"],
+               target, False, lambda book: "Totalt" in book.sheet_names)
+
+
+def _encrypt_copy(folder: Path) -> Job:
+    source = folder / "vecka.xlsx"
+    source.write_bytes(make_workbook([ROW], weeks=[f"2020-v{n}" for n in range(40, 53)]))
+    target = folder / "krypterad.xlsx"
+    target.write_bytes(make_workbook([], password=PASSWORD))
+    return Job(["encrypt", source, "-o", target, "--force"], target, True, lambda book: "2020-v52" in book.sheet_names)
+
+
+def _decrypt(folder: Path) -> Job:
+    source = folder / "vecka.xlsx"
+    source.write_bytes(make_workbook([ROW], password=PASSWORD, weeks=[f"2020-v{n}" for n in range(40, 53)]))
+    target = folder / "klartext.xlsx"
+    target.write_bytes(make_workbook([]))
+    return Job(["decrypt", source, "-o", target, "--force"], target, False, lambda book: "2020-v52" in book.sheet_names)
+
+
+WRITERS = [
+    Writer("template", _template),
+    Writer("weeks", _weeks),
+    Writer("encrypt --in-place", _encrypt_in_place),
+    Writer("encrypt -o", _encrypt_copy),
+    Writer("validate --mark", _validate_mark),
+    Writer("outcomes -o", _outcomes),
+    Writer("decrypt -o", _decrypt, plaintext=True),
+]
+
+
+def opened(job: Job, data: bytes) -> workbooks.Workbook | None:
+    """The target read as it must be (decrypted with the password when encrypted), or None when it does not open."""
+    try:
+        plain = crypto.open_bytes(data, crypto.Passwords([PASSWORD]), job.target)
+        if job.encrypted and plain.encryption is None:
+            return None
+        return workbooks.read(plain.data, job.target)
+    except Exception:
+        return None
+
+
+def intact(job: Job, old: bytes) -> bool:
+    """The target holds its old content, or a complete new one that opens as it must."""
+    data = job.target.read_bytes()
+    if data == old:
+        return True
+    book = opened(job, data)
+    return book is not None and job.complete(book)
+
+
+def looks_plain(data: bytes) -> bool:
+    """Readable without a password: a zip package (xlsx) or something that is not an encrypted container."""
+    return data.startswith(b"PK") or (bool(data) and not data.startswith(crypto.OLE_MAGIC))
+
+
+def password_file(folder: Path) -> Path:
+    path = folder / "losenord.txt"
+    path.write_text(PASSWORD + "\n", encoding="utf-8")
+    path.chmod(0o600)
+    return path
+
