@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench interop clean
+.PHONY: demo test lint bench interop fuzz faults coverage clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,22 @@ bench: $(STAMP)
 
 interop: $(STAMP)
 	$(BIN)/python -m pytest -q tests/interop
+
+# Damaged workbooks through every reading command: 5,000 per command in the library (worker processes: an abort,
+# a hang or more than 1 GB is seen), 300 per command through the CLI as real processes. `make test` runs a share.
+# A failing input is kept in tests/fuzz/found/. See docs/testing.md.
+fuzz: $(STAMP)
+	SAMREHAB_FUZZ_INPUTS=5000 SAMREHAB_FUZZ_CLI=300 $(BIN)/python -m pytest -q -s -p no:cacheprovider tests/fuzz
+
+# 100 kills at moments spread over each writing command's run, a full disk, a read-only folder, an output that is
+# a folder (`make test` runs 10 kills per command).
+faults: $(STAMP)
+	SAMREHAB_KILLS=100 $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_faults.py
+
+# Branch coverage of src/ by `make test` (the CLI processes the tests start are measured too); at least 95 %.
+coverage: $(STAMP)
+	$(BIN)/python -m pytest -q --cov=samrehab_cli --cov-branch --cov-report=term-missing:skip-covered \
+		--cov-fail-under=95
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis out
