@@ -26,6 +26,8 @@ _CALL = re.compile(r'^(?:\d+ +)?(openat|open|creat|rename|renameat2?|link|linkat
 _PATH = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _WRITING = ("O_WRONLY", "O_RDWR", "O_CREAT", "O_TRUNC")
 #: run samrehab with openpyxl's temporary files back, as they are without samrehab's patch
+#: each writing command's arguments, the file it writes and what else it may write, by name
+Commands = dict[str, tuple[list[object], Path, tuple[Path, ...]]]
 UNPATCHED = ("import sys; from samrehab_cli.storage import workbooks; "
              "workbooks.keep_worksheets_in_memory = lambda: None; "
              "from samrehab_cli.cli.app import main; sys.argv[0] = 'samrehab'; main()")
@@ -56,23 +58,29 @@ def written(log: Path, cwd: Path) -> set[Path]:
     return found
 
 
-def allowed(output: Path) -> re.Pattern[str]:
-    folder, name = re.escape(str(output.parent)), re.escape(output.name)
-    return re.compile(rf"^{folder}/(?:{name}|\.{name}\.samrehab-[^/]*\.tmp|\.{name}\.lock)$")
+def allowed(output: Path, others: tuple[Path, ...] = ()) -> re.Pattern[str]:
+    """The output, its atomic temporary and its lock; and the same for each of ``others`` (a folder: anything in
+    it, and its own lock)."""
+    forms = []
+    for path in (output, *others):
+        folder, name = re.escape(str(path.parent)), re.escape(path.name)
+        forms.append(rf"{folder}/(?:{name}|\.{name}\.samrehab-[^/]*\.tmp|\.{name}\.lock)")
+        forms += [rf"{re.escape(str(path))}/.*"] if path.suffix == "" else []
+    return re.compile("^(?:" + "|".join(forms) + ")$")
 
 
 @pytest.fixture(scope="module")
-def commands(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[list[object], Path]]:
-    """Every writing command (tests/writers.py), with its output: (arguments, the file it writes)."""
+def commands(tmp_path_factory: pytest.TempPathFactory) -> Commands:
+    """Every writing command (tests/writers.py): (arguments, the file it writes, what else it may write)."""
     found = {}
     for writer in WRITERS:
         folder = tmp_path_factory.mktemp("strace")
         job = writer.prepare(folder)
-        found[writer.name] = ([*job.args, "--password-file", password_file(folder)], job.target)
+        found[writer.name] = ([*job.args, "--password-file", password_file(folder)], job.target, job.others)
     return found
 
 
-def traced(commands: dict[str, tuple[list[object], Path]], *,
+def traced(commands: Commands, *,
            unpatched: bool = False) -> dict[str, tuple[Ran, set[Path]]]:
     strace = tool("strace")
     names = list(commands)
@@ -87,21 +95,21 @@ def traced(commands: dict[str, tuple[list[object], Path]], *,
     return found
 
 
-def test_every_writing_command_writes_only_its_output(commands: dict[str, tuple[list[object], Path]]) -> None:
+def test_every_writing_command_writes_only_its_output(commands: Commands) -> None:
     for name, (result, paths) in traced(commands).items():
         assert result.code in (0, 1), (name, result)
-        output = commands[name][1]
+        _, output, others = commands[name]
         assert output in paths, (name, paths)  # the trace sees the writes it is meant to judge
-        stray = sorted(str(p) for p in paths if not allowed(output).match(str(p)))
+        stray = sorted(str(p) for p in paths if not allowed(output, others).match(str(p)))
         assert stray == [], (name, stray)
 
 
 def test_the_trace_catches_openpyxl_temporary_files_when_the_patch_is_undone(
-        commands: dict[str, tuple[list[object], Path]]) -> None:
+        commands: Commands) -> None:
     openpyxl_saves = {name: commands[name] for name in ("template", "validate --mark", "outcomes -o")}
-    weeks, target = commands["weeks"]
-    openpyxl_saves["weeks"] = ([*weeks[:2], "--to", "2021-v30", *weeks[4:]], target)  # weeks not added yet
+    weeks, target, others = commands["weeks"]
+    openpyxl_saves["weeks"] = ([*weeks[:2], "--to", "2021-v30", *weeks[4:]], target, others)  # weeks not added yet
     for name, (result, paths) in traced(openpyxl_saves, unpatched=True).items():
         assert result.code in (0, 1), (name, result)
-        stray = [p for p in paths if not allowed(commands[name][1]).match(str(p))]
+        stray = [p for p in paths if not allowed(*commands[name][1:]).match(str(p))]
         assert any(p.name.startswith("openpyxl.") for p in stray), (name, paths)

@@ -2,7 +2,8 @@
 
 A :class:`Writer` makes its inputs in a fresh folder and says what it writes (``target``), whether that opens with
 the tests' password, and how a complete new target looks. To add a command (``merge``, ``purge``): one more entry,
-whose ``prepare`` writes the old target and the inputs and returns the :class:`Job`.
+whose ``prepare`` writes the old target and the inputs and returns the :class:`Job` (with ``others`` naming what
+else it writes, such as merge's receipts folder).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class Job:
     target: Path  # the file the command writes (it exists before, with old content)
     encrypted: bool  # the target opens with PASSWORD; else it is a plain workbook
     complete: Callable[[workbooks.Workbook], bool]  # what a complete new target holds
+    others: tuple[Path, ...] = ()  # more that the command writes (merge's receipts folder): files, or folders
 
 
 @dataclass(frozen=True)
