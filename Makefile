@@ -41,7 +41,7 @@ fuzz: $(STAMP)
 # 100 kills at moments spread over each writing command's run, a full disk, a read-only folder, an output that is
 # a folder (`make test` runs 10 kills per command).
 faults: $(STAMP)
-	SAMREHAB_KILLS=100 $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_faults.py
+	SAMREHAB_KILLS=100 $(BIN)/python -m pytest -q -s -p no:cacheprovider tests/test_faults.py
 
 # Branch coverage of src/ by `make test` (the CLI processes the tests start are measured too); at least 95 %.
 coverage: $(STAMP)
