@@ -166,3 +166,18 @@ def test_an_xls_that_sends_the_reader_round_and_round_is_damaged() -> None:
 def test_column_letters() -> None:
     assert [bounds.column_letters(n) for n in (1, 26, 27, 702, 703, 16384)] == ["A", "Z", "AA", "ZZ", "AAA", "XFD"]
     assert bounds.Size(0, 0).last_cell == "A1"
+
+
+def test_what_a_workbook_may_hold_is_capped_across_its_sheets() -> None:
+    book = workbooks.read(make_workbook([], weeks=["2020-v39", "2020-v40"]), Path("f.xlsx"), max_cells=41 * 19 + 1)
+    book.rows("2020-v39")
+    with pytest.raises(errors.SheetTooLarge, match="2020-v40"):
+        book.rows("2020-v40")
+
+
+def test_a_package_of_too_many_parts_or_a_broken_container_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workbooks, "MAX_MEMBERS", 5)
+    with pytest.raises(errors.WorkbookBomb, match="delar"):
+        workbooks.read(PLAIN, Path("f.xlsx"))
+    with pytest.raises(errors.NotAWorkbook, match="skadad"):
+        bounds.xls_size(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, Path("a.xls"))

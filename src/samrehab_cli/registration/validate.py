@@ -111,7 +111,7 @@ def check_workbook(book: workbooks.Workbook, file: str, today: dt.date, week: We
     week_of = {name: found for name in book.sheet_names if (found := week_from_sheet_name(name)) is not None}
     findings = list(structure.unknown_sheets(file, book.sheet_names, book.hidden))
     findings += structure.no_week_sheet(file, list(week_of.values()), week)
-    named = [(name, read_rows(book, name)) for name, found in week_of.items() if week is None or found == week]
+    named = [(name, book.rows(name)) for name, found in week_of.items() if week is None or found == week]
     with _collector_paused():
         findings += check.check_sheets(file, parse_sheets(WEEK, named), today)
     order = {name: index for index, name in enumerate(book.sheet_names)}
@@ -134,15 +134,6 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def read_rows(book: workbooks.Workbook, name: str) -> list[list[object]]:
-    try:
-        return book.rows(name)
-    except errors.SamrehabError:
-        raise
-    except Exception as exc:  # calamine raises its own error classes for a damaged sheet
-        raise errors.NotAWorkbook(path=book.path, reason=f"fliken {name} är skadad") from exc
 
 
 def _position(finding: Finding, order: dict[str, int]) -> tuple[int, int, int, str]:
