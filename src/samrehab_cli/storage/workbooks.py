@@ -134,9 +134,7 @@ def _parsing(path: Path) -> Iterator[None]:
         yield
     except DefusedXmlException:
         raise errors.WorkbookBomb(path=path, reason="XML med entiteter") from None
-    except (*_ZIP_ERRORS, ParseError, UnicodeError, RecursionError) as exc:
-        if isinstance(exc, errors.SamrehabError):
-            raise
+    except (*_ZIP_ERRORS, ParseError, UnicodeError, RecursionError):
         raise errors.NotAWorkbook(path=path, reason="filen är trasig eller ofullständig") from None
 
 
@@ -249,8 +247,9 @@ def to_bytes(book: OpenpyxlWorkbook) -> bytes:
 def keep_worksheets_in_memory() -> None:
     """openpyxl writes every worksheet to ``tempfile.NamedTemporaryFile`` while it saves (plaintext on disk, left
     there when the process is killed): its worksheet writer is given an in-memory buffer instead, and the zip it
-    saves into is a :class:`_MemoryZip`, which takes that buffer where openpyxl passes a file name. Write-only
-    worksheets, which get their writer when the first row is added, are covered too."""
+    saves into is a :class:`_MemoryZip`, which takes that buffer where openpyxl passes a file name. A write-only
+    worksheet gets its writer when its first row is added: call this before (:func:`to_bytes` calls it at saving,
+    which is early enough for every other workbook)."""
     from openpyxl.worksheet import _writer
     from openpyxl.writer import excel
 
