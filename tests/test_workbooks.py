@@ -155,3 +155,9 @@ def test_a_workbook_too_large_to_change_is_refused(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(workbooks, "MAX_CHANGE_CELLS", 100)
     with pytest.raises(errors.SheetTooLarge):
         workbooks.open_for_change(make_workbook([{"consent": "Nej"}] * 10), Path("p.xlsx"))
+
+
+def test_xlsb_is_refused_and_unparsable_properties_are_none() -> None:
+    with pytest.raises(errors.NotAWorkbook, match="xlsb"):
+        workbooks.read(_replace(PLAIN, "xl/workbook.bin", b"\0"), Path("p.xlsb"))
+    assert workbooks.read(_replace(PLAIN, "docProps/custom.xml", b"<Properties"), Path("p.xlsx")).properties == {}
