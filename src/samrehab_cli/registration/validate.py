@@ -19,7 +19,7 @@ from samrehab_cli.dates import Week, week_from_sheet_name
 from samrehab_cli.findings import Finding, Report
 from samrehab_cli.registration.rules import check, structure
 from samrehab_cli.schema import WEEK
-from samrehab_cli.sheets import parse_sheets
+from samrehab_cli.sheets import Table, parse_sheets
 from samrehab_cli.storage import crypto, pool, workbooks
 
 _NOT_OPENED = (errors.PasswordNeeded, errors.WrongPassword, errors.NoPassword)
@@ -103,15 +103,23 @@ def validate_files(paths: Iterable[Path], passwords: crypto.Passwords, today: dt
 
 def check_workbook(book: workbooks.Workbook, file: str, today: dt.date, week: Week | None = None) -> list[Finding]:
     """The rules on a workbook read into memory: its sheet names, then every week sheet (or only ``week``'s)."""
+    return read_and_check(book, file, today, week)[1]
+
+
+def read_and_check(book: workbooks.Workbook, file: str, today: dt.date,
+                   week: Week | None = None) -> tuple[Table, list[Finding]]:
+    """The week sheets read together (every one, or only ``week``'s) and every finding in the workbook, in the order
+    of its sheets, rows and columns. Merge folds the same table into ISF's register."""
     week_of = {name: found for name in book.sheet_names if (found := week_from_sheet_name(name)) is not None}
     findings = list(structure.unknown_sheets(file, book.sheet_names, book.hidden))
     findings += structure.no_week_sheet(file, list(week_of.values()), week)
     named = [(name, read_rows(book, name)) for name, found in week_of.items() if week is None or found == week]
     with _collector_paused():
-        findings += check.check_sheets(file, parse_sheets(WEEK, named), today)
+        table = parse_sheets(WEEK, named)
+        findings += check.check_sheets(file, table, today)
     order = {name: index for index, name in enumerate(book.sheet_names)}
     findings.sort(key=lambda f: _position(f, order))
-    return findings
+    return table, findings
 
 
 @contextmanager

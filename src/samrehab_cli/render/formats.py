@@ -99,6 +99,14 @@ OUTCOMES = Formats(
     Format("json", "", "common:print_json"),
     Format("xlsx", "kräver -o", "outcomes:outcomes_xlsx", file=True),
 )
+MERGE = Formats(
+    Format("human", "standard", "isf:merge_human"),
+    Format("json", "", "common:print_json"),
+)
+STATUS = Formats(
+    Format("human", "standard", "isf:status_human"),
+    Format("json", "", "common:print_json"),
+)
 DUE = Formats(
     Format("human", "tabell", "ors:due_human"),
     Format("json", "", "common:print_json"),

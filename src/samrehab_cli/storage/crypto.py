@@ -66,10 +66,26 @@ class Passwords:
         if not self._items and self._ask is not None and any(map(_looks_encrypted, paths)):
             self._asked(confirm=False)
 
-    def _for_reading(self) -> Iterator[tuple[int, str]]:
+    def _for_reading(self, first: int | None = None) -> Iterator[tuple[int, str]]:
+        """Each password with its slot, newest first (``first``'s slot before the others), then Excel's default."""
         self._asked(confirm=False)
-        yield from enumerate(self._items)
-        yield len(self._items), EXCEL_DEFAULT_PASSWORD
+        known = [*enumerate(self._items), (len(self._items), EXCEL_DEFAULT_PASSWORD)]
+        if first is not None and 0 < first < len(known):
+            known.insert(0, known.pop(first))
+        yield from known
+
+    def receipt_keys(self) -> list[bytes]:
+        """The key of receipts' row fingerprints for each known password, newest first (see :func:`receipt_key`)."""
+        return [receipt_key(password) for password in self._items]
+
+    def receipt_key_for(self, opened: Opened) -> bytes:
+        """The receipt key of the password that opened a file; the newest one's when it was not encrypted (or only
+        with Excel's public default password, which would make the fingerprints guessable)."""
+        self._asked(confirm=False)
+        if not self._items:
+            raise errors.NoPassword()
+        slot = opened.slot if opened.slot is not None and opened.slot < len(self._items) else 0
+        return receipt_key(self._items[slot])
 
     def _for_writing(self, slot: int = 0) -> str:
         if slot == len(self._items) and self._items:  # the file was opened with Excel's default password
@@ -166,8 +182,17 @@ def _encryption_kind(data: bytes, path: Path) -> str | None:
     raise errors.NotAWorkbook(path=path, reason="det är inget kalkylark")
 
 
-def open_bytes(data: bytes, passwords: Passwords, path: Path) -> Opened:
-    """Return the plaintext of ``data``: as is when not encrypted, else decrypted in memory."""
+def receipt_key(password: str) -> bytes:
+    """A key for the row fingerprints of ISF's receipts, derived from a password (PBKDF2-HMAC-SHA256, 100,000
+    rounds): without the password a fingerprint cannot be checked, so a guessed personnummer cannot be confirmed."""
+    import hashlib
+
+    return hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), b"samrehab-kvittens-1", 100_000)
+
+
+def open_bytes(data: bytes, passwords: Passwords, path: Path, first: int | None = None) -> Opened:
+    """Return the plaintext of ``data``: as is when not encrypted, else decrypted in memory. The password in slot
+    ``first`` is tried first (the one that opened the förbund's last file), then the others, newest first."""
     if not data.startswith(OLE_MAGIC):  # zip (plain xlsx) or not a workbook at all: workbooks.read decides
         return Opened(data, None, None)
     kind = _encryption_kind(data, path)
@@ -178,7 +203,7 @@ def open_bytes(data: bytes, passwords: Passwords, path: Path) -> Opened:
     from msoffcrypto import exceptions as mso
 
     tried = 0
-    for slot, password in passwords._for_reading():
+    for slot, password in passwords._for_reading(first):
         office = _office_file(data, path)
         tried += 1
         try:

@@ -1,0 +1,133 @@
+"""Commands at ISF: merge the inbox into the master register, and the register's status (SPEC §4)."""
+
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from samrehab_cli.cli import common
+from samrehab_cli.cli.common import PasswordFile, PasswordStdin, TodayOption, handled
+from samrehab_cli.render import formats
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+RegisterFile = Annotated[
+    Path | None,
+    typer.Option("--register", metavar="FIL", show_default=False,
+                 help="Huvudregistret. Standard: register i samrehab.toml, annars huvudregister.xlsx."),
+]
+
+
+def _default(key: str, given: Path | None, fallback: str) -> Path:
+    from samrehab_cli import config
+
+    if given is not None:
+        return given
+    found = config.default(key, fallback)
+    assert found is not None  # a fallback is given
+    return found
+
+
+@handled
+def merge(
+    inbox: Annotated[Path | None, typer.Argument(metavar="INKORG", show_default=False,
+                                                  help="Mappen med de inkomna filerna, gärna en undermapp per "
+                                                       "förbund. Standard: inbox i samrehab.toml.")] = None,
+    register: RegisterFile = None,
+    receipts: Annotated[Path | None, typer.Option("--receipts", metavar="MAPP", show_default=False,
+                                                   help="Mappen för kvittenserna. Standard: receipts i "
+                                                        "samrehab.toml, annars kvitton/.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Visa vad som skulle hända, men skriv ingenting.")]
+    = False,
+    retry: Annotated[bool, typer.Option("--retry", help="Läs in igen filer som inte kunde läsas förra gången (till "
+                                                        "exempel när ett lösenord saknades).")] = False,
+    output_format: Annotated[str, typer.Option("--format", metavar="FORMAT", help=formats.MERGE.help)]
+    = formats.MERGE.default,
+    today_option: TodayOption = None,
+    password_file: PasswordFile = None,
+    password_stdin: PasswordStdin = False,
+) -> None:
+    """Läs in alla nya filer i inkorgen i ISF:s krypterade huvudregister, med kvittens per fil.
+
+    En fil som redan är inläst (samma SHA-256) hoppas över, så samma inkorg kan läsas in hur många gånger som helst.
+    Ändrade rader uppdateras och loggas; en tom cell raderar aldrig något; en ändrad grupp är en konflikt som inte
+    genomförs. Filer som inte kan öppnas rapporteras och resten läses in. Inga filer i inkorgen ändras.
+    Slutkod 1 när något behöver åtgärdas (en fil som inte lästes in, en konflikt, rader med fel).
+
+    Exempel:
+
+        samrehab merge inkorg/
+
+        samrehab merge inkorg/ --dry-run
+    """
+    from samrehab_cli.dates import now, today
+    from samrehab_cli.isf import merge as merging
+
+    chosen = formats.MERGE.choose(output_format)
+    folder = _default("inbox", inbox, "inkorg")
+    day = common.date_or_today(today_option) if today_option else today()
+    passwords = common.read_passwords(password_file, password_stdin)
+    with _progress("Läser in filer") as progress:
+        result = merging.merge(folder, _default("register", register, "huvudregister.xlsx"),
+                               _default("receipts", receipts, "kvitton"), passwords, today=day, now=now(),
+                               dry_run=dry_run, retry=retry, progress=progress)
+    assert chosen.show is not None
+    chosen.show(result)
+    if result.not_retried and chosen.name == "human":
+        common.say(f"{len(result.not_retried)} filer som inte kunde läsas in förra gången provades inte igen; lägg "
+                   "till --retry för att läsa in dem (till exempel när ett lösenord saknades).", err=True)
+    raise typer.Exit(1 if result.has_errors else 0)
+
+
+@handled
+def status(
+    register: RegisterFile = None,
+    output_format: Annotated[str, typer.Option("--format", metavar="FORMAT", help=formats.STATUS.help)]
+    = formats.STATUS.default,
+    today_option: TodayOption = None,
+    password_file: PasswordFile = None,
+    password_stdin: PasswordStdin = False,
+) -> None:
+    """Visa vad som har kommit in från varje förbund och om huvudregistret är orört.
+
+    Per förbund: mottagna veckor, den senaste filen och när den lästes in, veckor som saknas sedan förbundets
+    första vecka, antal som samtycker och avböjer, och fördelningen mellan behandlings- och kontrollgrupp jämfört
+    med planerade 60/40 (med ett exakt binomialtest). Ändringsloggen kontrolleras, och varje cell som har ändrats
+    utanför samrehab visas. Slutkod 1 när registret har ändrats utanför samrehab.
+
+    Exempel:
+
+        samrehab status
+
+        samrehab status --register huvudregister.xlsx --format json
+    """
+    from samrehab_cli.isf import status as checking
+
+    chosen = formats.STATUS.choose(output_format)
+    result = checking.status(_default("register", register, "huvudregister.xlsx"),
+                             common.read_passwords(password_file, password_stdin),
+                             common.date_or_today(today_option))
+    assert chosen.show is not None
+    chosen.show(result)
+    raise typer.Exit(0 if result.audit.intact else 1)
+
+
+@contextmanager
+def _progress(label: str) -> "Iterator[Callable[[int, int], None] | None]":
+    """A progress bar on standard error while work goes on, when it is a terminal; nothing otherwise."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task(label, total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        yield advance
