@@ -22,7 +22,8 @@ settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"  # copies of ../shared/fixtures (see their READMEs)
+# tests/fixtures holds copies of the office-made files and the personnummer test data (see their READMEs)
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 OFFICE = FIXTURES / "office-made"
 PASSWORD = "Vinter-2020!"
 OLD_PASSWORD = "Höst-2020?"

@@ -1,4 +1,4 @@
-"""ORS and SRS follow-up (SPEC §5.4): verdicts, change statistics, the SRS share and the rules D420–D424."""
+"""ORS and SRS follow-up (docs/utfall.md): verdicts, change statistics, the SRS share and the rules D420–D424."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The outcome definitions of SPEC §5.2 on registers built in memory."""
+"""The outcome definitions of docs/utfall.md on registers built in memory."""
 
 from __future__ import annotations
 

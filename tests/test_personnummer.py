@@ -1,8 +1,9 @@
-"""Personnummer (SPEC §2.4): the shared test data of the personnummer libraries, our own cases, and a differential
-test against the ``personnummer`` package on generated numbers.
+"""Personnummer: the shared test data of the personnummer libraries, our own cases, and a differential test against
+the ``personnummer`` package on generated numbers.
 
-Where SPEC differs from the package, SPEC rules: spaces are removed before checking, a date after today is refused,
-and a 10-digit number's century comes from today's date (the package looks at the year only).
+Where our rules (docs/registreringsfil.md) differ from the package's, ours hold: spaces are removed before checking,
+a date after today is refused, and a 10-digit number's century comes from today's date (the package looks at the
+year only).
 """
 
 from __future__ import annotations
@@ -110,7 +111,7 @@ def numbers(draw: st.DrawFn) -> str:
 def test_same_verdict_as_the_personnummer_package(number: str) -> None:
     ours = check(number, TODAY)
     theirs = reference.valid(number)
-    assert ours.valid == (theirs and ours.problem is not Problem.FUTURE)  # SPEC also refuses a future date
+    assert ours.valid == (theirs and ours.problem is not Problem.FUTURE)  # we also refuse a future date
     if ours.valid:
         parsed = reference.parse(number)
         assert ours.coordination == parsed.is_coordination_number()
@@ -121,11 +122,11 @@ def test_same_verdict_as_the_personnummer_package(number: str) -> None:
 @settings(max_examples=300, deadline=None)
 @given(numbers(), st.sampled_from(["", "-", "+"]), st.sampled_from(["", " "]))
 def test_ten_digit_forms_agree_with_the_package(number: str, separator: str, space: str) -> None:
-    # TODAY is 31 December, where the package's century (from the year) and SPEC's (from the date) agree;
+    # TODAY is 31 December, where the package's century (from the year) and ours (from the date) agree;
     # test_century_of_ten_digits covers the days where they differ.
     ten = f"{number[2:8]}{separator}{space}{number[8:]}"
     ours = check(ten, TODAY)
-    theirs = reference.valid(ten.replace(" ", ""))  # the package refuses spaces; SPEC removes them
+    theirs = reference.valid(ten.replace(" ", ""))  # the package refuses spaces; we remove them
     assert ours.short
     assert ours.valid == (theirs and ours.problem is not Problem.FUTURE)
     if ours.valid:

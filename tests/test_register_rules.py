@@ -1,4 +1,4 @@
-"""D401–D410 (SPEC §5.3): every code has a row that triggers it and a near miss that does not."""
+"""D401–D410 (docs/regler.md): every code has a row that triggers it and a near miss that does not."""
 
 from __future__ import annotations
 

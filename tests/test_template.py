@@ -1,4 +1,4 @@
-"""The registration workbook, read back with openpyxl (SPEC §2.1–2.2)."""
+"""The registration workbook, read back with openpyxl (docs/registreringsfil.md)."""
 
 from __future__ import annotations
 

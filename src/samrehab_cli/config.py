@@ -1,4 +1,4 @@
-"""Defaults from ``samrehab.toml`` in the working directory (SPEC §2.5), so common commands work bare.
+"""Defaults from ``samrehab.toml`` in the working directory (docs/utdata.md), so common commands work bare.
 
 Example::
 

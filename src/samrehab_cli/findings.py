@@ -1,6 +1,6 @@
 """Findings as data: ``Finding``, ``Report`` and the ``Rule`` that makes them.
 
-``--format json`` prints ``Report.model_dump_json()`` and nothing else (SPEC §2.5).
+``--format json`` prints ``Report.model_dump_json()`` and nothing else (docs/utdata.md).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ SEVERITIES: tuple[Severity, ...] = ("fel", "varning", "info")
 
 
 class Finding(BaseModel):
-    """One problem, where it is and what to do about it (SPEC §2.3)."""
+    """One problem, where it is and what to do about it (docs/utdata.md has its JSON)."""
 
     model_config = ConfigDict(frozen=True)
 

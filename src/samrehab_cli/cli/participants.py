@@ -1,4 +1,4 @@
-"""Commands for the teams' participant register: outcomes and the ORS working list (SPEC §5)."""
+"""Commands for the teams' participant register: outcomes and the ORS working list (docs/utfall.md)."""
 
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated

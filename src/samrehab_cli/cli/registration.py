@@ -1,4 +1,7 @@
-"""Commands for the registration workbook: template, weeks, encrypt, decrypt, validate and rules (SPEC §2–3)."""
+"""Commands for the registration workbook: template, weeks, encrypt, decrypt, validate and rules.
+
+The workbook is described in docs/registreringsfil.md, its encryption in docs/kryptering.md.
+"""
 
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -179,7 +182,7 @@ def decrypt(
     common.warn(f"{output} innehåller personuppgifter i klartext. Radera den när du är klar.")
 
 
-# --- checking the registration workbook (SPEC §2.3–2.5) ---------------------------------------------------------
+# --- checking the registration workbook (docs/registreringsfil.md, docs/utdata.md) ------------------------------
 @handled
 def validate(
     paths: Annotated[list[Path], typer.Argument(metavar="FIL...", show_default=False,

@@ -1,4 +1,4 @@
-"""ORS and SRS follow-up (SPEC §5.4): how the ORS policy is followed, ORS change, the SRS share; never printing.
+"""ORS and SRS follow-up (docs/utfall.md): how the ORS policy is followed, ORS change, the SRS share; never printing.
 
 For period P and each participant active during P, the enrolled part is [a, b] = [max(P.start, enrolment),
 min(P.end, exit or P.end)]. With the ORS dates d1 < … < dk inside it, the participant *follows the policy* when
@@ -81,7 +81,7 @@ def _mean(values: list[Decimal]) -> float | None:
 
 
 class OrsRow(BaseModel):
-    """One ORS row (SPEC §5.4); null where the base is zero."""
+    """One ORS row (docs/utfall.md, "ORS-tabellen"); null where the base is zero."""
 
     group: Literal["total", "team", "kon"]
     name: str

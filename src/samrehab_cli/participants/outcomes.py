@@ -1,4 +1,4 @@
-"""The Södra Dalarna outcome measures (SPEC §5.2): pandas in, a result model out, never printing.
+"""The Södra Dalarna outcome measures (docs/utfall.md): pandas in, a result model out, never printing.
 
 A period (:mod:`samrehab_cli.participants.period`) is a year or a half-year. Every count is a vectorised comparison
 over the register's data frame (one row per valid participant), summed per group: the total, each team
@@ -8,8 +8,8 @@ over the register's data frame (one row per valid participant), summed per group
 2020H2 → 2020H1) when the register *covers* it: at least one valid participant was enrolled on or before the
 previous period's end (so the team was running then). Otherwise it is null.
 
-The result's JSON is SPEC §5.2's shape plus ``ors`` (SPEC §5.4: one ORS row per group, ``[]`` when the register
-has no ORS measurements), with these documented extra top-level keys: ``excluded_rows`` (participant rows left
+The result's JSON (docs/utdata.md) holds the period, the rows and the findings, ``ors`` (one ORS row per group,
+``[]`` when the register has no ORS measurements), and these top-level keys: ``excluded_rows`` (participant rows left
 out because of a ``fel``), ``excluded_ors_rows`` (ORS rows left out because of any D420–D424),
 ``work_support`` (the period's Arbete exits, dropouts excluded, per Arbetsmarknadsstöd in the schema's order,
 ``"Uppgift saknas"`` last) and ``other_comments`` (team, exit date and Kommentar of each Annat exit; no
@@ -51,7 +51,7 @@ NO_SUPPORT = "Utan stöd"
 SUPPORT_MISSING = "Uppgift saknas"
 
 
-# --- the result model (SPEC §5.2) ----------------------------------------------------------------------------------
+# --- the result model (docs/utdata.md) -----------------------------------------------------------------------------
 class _Named(BaseModel):
     group: Literal["total", "team", "kon"]
     name: str
@@ -102,7 +102,7 @@ class Outcomes(BaseModel):
 
 # --- the computation ---------------------------------------------------------------------------------------------
 def flags(df: pd.DataFrame, p: Period) -> pd.DataFrame:
-    """One 0/1 column per count of SPEC §5.2 (``COUNT_KEYS``) and ``positive_exit``, one row per participant."""
+    """One 0/1 column per count of docs/utfall.md (``COUNT_KEYS``) and ``positive_exit``, one row per participant."""
     import numpy as np
     import pandas as pd
 
@@ -147,7 +147,7 @@ def covers(df: pd.DataFrame, p: Period) -> bool:
 
 
 def compute(register: ParticipantRegister, p: Period) -> Outcomes:
-    """The outcome tables of SPEC §5.2 for period ``p``."""
+    """The outcome tables of docs/utfall.md for period ``p``."""
     df = register.participants
     f = flags(df, p)
     prev = p.previous()

@@ -1,11 +1,10 @@
-"""Reading the teams' participant register (SPEC §5.1) into data frames, checked by :mod:`.rules` (D401–D424).
+"""Reading the teams' participant register (docs/utfall.md) into data frames, checked by :mod:`.rules` (D401–D424).
 
 The register is one or more workbooks (or a folder of them), encrypted or not. Every sheet whose row 1 holds the
-participant headers of :data:`schema.PARTICIPANTS` is read; sheets named ``ORS`` hold ORS/SRS measurements
-(SPEC §5.4), used by :mod:`samrehab_cli.participants.ors`; other sheets are ignored. An ORS row must hold ORS or SRS;
-a row with SRS only counts for the SRS share, not as an ORS measurement. Rows with a finding of severity
-``fel`` are left out of :attr:`ParticipantRegister.participants` and counted in
-:attr:`ParticipantRegister.excluded`.
+participant headers of :data:`schema.PARTICIPANTS` is read; sheets named ``ORS`` hold ORS/SRS measurements, used
+by :mod:`samrehab_cli.participants.ors`; other sheets are ignored. An ORS row must hold ORS or SRS; a row with SRS
+only counts for the SRS share, not as an ORS measurement. Rows with a finding of severity ``fel`` are left out of
+:attr:`ParticipantRegister.participants` and counted in :attr:`ParticipantRegister.excluded`.
 """
 
 from __future__ import annotations
@@ -29,7 +28,7 @@ if TYPE_CHECKING:
     from samrehab_cli.storage import crypto
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
-#: a dropout leaves on or before the day this many calendar months after enrolment (SPEC §5.2)
+#: a dropout leaves on or before the day this many calendar months after enrolment (docs/utfall.md)
 DROPOUT_MONTHS = 2
 
 
@@ -149,7 +148,7 @@ def from_rows(participant_rows: Sequence[SourceRow], ors_rows: Sequence[SourceRo
     """Check the rows and keep the valid ones as data frames.
 
     Participant rows with a ``fel`` are left out; ORS rows with any finding D420–D424 (even the warning D422) are
-    left out of every ORS figure (SPEC §5.4).
+    left out of every ORS figure (docs/utfall.md).
     """
     findings = rules.check(participant_rows, today)
     bad = {(f.file, f.sheet, f.row) for f in findings if f.severity == "fel"}

@@ -1,4 +1,4 @@
-"""Swedish personnummer and samordningsnummer (SPEC §2.4): normalise to 12 digits and say what is wrong.
+"""Swedish personnummer and samordningsnummer (docs/registreringsfil.md): normalise to 12 digits, say what is wrong.
 
 ``check(text, today)`` is pure: today's date is passed in. Each reason for refusal is its own :class:`Problem`,
 so the rules can give each its own code (V222, V224, V225) and a message that says how to fix it. ``plain(texts,

@@ -1,4 +1,7 @@
-"""The registration workbook (SPEC §2.1–2.2): ``Instruktioner``, one tab per ISO week, dropdowns from the schema."""
+"""The registration workbook: ``Instruktioner``, one tab per ISO week, dropdowns from the schema.
+
+docs/registreringsfil.md describes it for the people who fill it in.
+"""
 
 from __future__ import annotations
 

@@ -52,7 +52,7 @@ def check_file(path: Path, passwords: crypto.Passwords, today: dt.date, week: We
 
 
 def validate_file(path: Path, passwords: crypto.Passwords, today: dt.date, week: Week | None = None) -> list[Finding]:
-    """Every finding in one file (SPEC §2.3), in the order of its sheets, rows and columns."""
+    """Every finding in one file (docs/regler.md), in the order of its sheets, rows and columns."""
     return check_file(path, passwords, today, week).findings
 
 

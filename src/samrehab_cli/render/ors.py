@@ -1,4 +1,4 @@
-"""``samrehab ors --due`` for people and Excel: the team's working list, Deltagar-ID only (SPEC §5.4)."""
+"""``samrehab ors --due`` for people and Excel: the team's working list, Deltagar-ID only (docs/utfall.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The outcome tables (SPEC §5.2) and the ORS table (SPEC §5.4) for people: rich tables on a terminal, plain text
+"""The outcome tables and the ORS table (docs/utfall.md) for people: rich tables on a terminal, plain text
 otherwise, CSV for Swedish Excel, and the report workbook with charts. Never an SRS score."""
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ BACKGROUND_HEADERS = {
     "mean_throughput_months": ("Genomströmningstid", "månader"),
 }
 _SECTIONS = {"total": "Totalt", "team": "Per team", "kon": "Per kön"}
-#: ORS rows (SPEC §5.4) for people; ``%`` marks a percentage, ``±`` a signed mean. Never an SRS score.
+#: ORS rows (docs/utfall.md) for people; ``%`` marks a percentage, ``±`` a signed mean. Never an SRS score.
 ORS_HEADERS = {
     "active": ("Aktiva deltagare", ""),
     "policy_percent": ("Följer policyn (ORS minst varannan månad)", "%"),
@@ -65,7 +65,7 @@ def _ors_figure(key: str, value: Any) -> str:
 
 
 def ors_human(result: Outcomes, out: Console, terminal: bool) -> None:
-    """The ORS table (SPEC §5.4): a row per measure, a column per group; nothing when there is no ORS data."""
+    """The ORS table (docs/utfall.md): a row per measure, a column per group; nothing when there is no ORS data."""
     if not result.ors:
         return
     title = f"ORS och SRS {result.period.label}"

@@ -1,5 +1,5 @@
 """Findings and rules for people and programs: ``file:sheet!cell: CODE message`` lines, GitHub annotations, the
-rule table (SPEC §2.5)."""
+rule table (docs/utdata.md)."""
 
 from __future__ import annotations
 
