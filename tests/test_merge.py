@@ -138,6 +138,14 @@ def test_same_person_under_two_serials_is_k320_within_and_across_forbund(inbox: 
     assert run_merge(inbox, tmp_path).problems == []  # reported once
 
 
+def test_k320_near_miss_the_same_row_sent_again_or_another_person(inbox: Path, tmp_path: Path) -> None:
+    put(inbox / "Avesta" / "v39-igen.xlsx", {WEEK: [person("202039-01", D(1980, 1, 2), 1, comment="igen")]},
+        minute=5)  # the same person under the same löpnummer, sent again
+    put(inbox / "Säter" / "v39.xlsx", {WEEK: [person("202039-01", D(1980, 1, 3), 1)]}, forbund="Säter", minute=6)
+    result = run_merge(inbox, tmp_path)
+    assert [p.kind for p in result.problems] == []
+
+
 def test_same_envelope_twice_in_a_forbund_across_files_is_k302(inbox: Path, tmp_path: Path) -> None:
     put(inbox / "Avesta" / "v40.xlsx", {"2020-v40": [person("202040-01", D(1970, 2, 3), 2)]}, minute=6)
     put(inbox / "Hedemora" / "v40.xlsx", {"2020-v40": [person("202040-01", D(1971, 2, 3), 2)]},

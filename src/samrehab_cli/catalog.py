@@ -111,6 +111,10 @@ RULES: tuple[Rule, ...] = (
     Rule("K304", "varning", "Rad utan löpnummer",
          "Raden har uppgifter men inget löpnummer. Flytta uppgifterna till en rad med löpnummer, eller skriv "
          "tillbaka mallens löpnummer."),
+    # --- merge at ISF, across files -----------------------------------------------------------------------------
+    Rule("K320", "fel", "Samma personnummer under två löpnummer (samrehab merge, även mellan förbund)",
+         "Samma personnummer som {first}. En person registreras en gång: ta reda på vilken rad som är rätt och be "
+         "förbundet rätta den andra."),
     # --- the participant register (D401–D410) and its ORS/SRS measurements (D420–D424) -------------------------
     Rule("D401", "fel", "Deltagar-ID saknas eller finns på flera rader",
          "Deltagar-ID {problem}. Ge varje deltagare ett eget id och låt det stå på en enda rad."),

@@ -1,4 +1,4 @@
-"""Commands at ISF: merge the inbox into the master register, and the register's status (SPEC §4)."""
+"""Commands at ISF: merge the inbox into the master register, and the register's status (docs/huvudregister.md)."""
 
 import sys
 from contextlib import contextmanager

@@ -34,6 +34,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from samrehab_cli import errors
+from samrehab_cli.catalog import RULE
 from samrehab_cli.dates import week_from_sheet_name
 from samrehab_cli.isf import receipts
 from samrehab_cli.isf.register import (
@@ -394,10 +395,8 @@ def cross_check(run: _Run) -> None:
                 place = f"{first.forbund} {first.serial}"
                 if (code, other.forbund, other.serial, place) in reported:
                     continue
-                what = "personnummer" if code == "K320" else "kuvertnummer"
                 run.problem(Problem(run.now, other.forbund, other.source, other.serial, WEEK[column].header, code,
-                                    f"Samma {what} som {place}. En person registreras en gång och varje kuvert används "
-                                    "en gång: ta reda på vilken rad som är rätt.", register_value=place,
+                                    RULE[code].message.format(first=place), register_value=place,
                                     file_value=canon(other.values.get(column))))
 
 
