@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import os
 import zipfile
 from collections.abc import Mapping, Sequence
@@ -75,6 +76,15 @@ def calamine_killer() -> bytes:
     return out.getvalue()
 
 
+def _timeless(recorded: str) -> str:
+    """A log entry's value without the time at which a file was merged (a file's row records it)."""
+    if recorded.startswith("{") and '"Inläst"' in recorded:
+        values = json.loads(recorded)
+        values.pop("Inläst", None)
+        return json.dumps(values, ensure_ascii=False)
+    return recorded
+
+
 def load(path: Path, password: str = PASSWORD) -> master.MasterRegister:
     return master.load(path, crypto.Passwords([password]))[0]
 
@@ -90,7 +100,7 @@ def state(register: master.MasterRegister) -> dict[str, object]:
         "avböjda": rows(register.declined),
         "filer": [(e.name, e.sha256, e.forbund, e.weeks, e.new, e.changed, e.unchanged, e.conflicts, e.problems,
                    e.encryption, e.status) for e in register.files.values()],
-        "logg": [(e.event, e.sheet, e.forbund, e.serial, e.column, e.old, e.new, e.file) for e in register.log],
+        "logg": [(e.event, e.sheet, e.forbund, e.serial, e.column, e.old, _timeless(e.new), e.file) for e in register.log],
         "problem": [(p.forbund, p.file, p.serial, p.column, p.kind, p.register_value, p.file_value)
                     for p in register.problems],
         "kvittenser": register.fingerprints,
