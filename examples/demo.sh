@@ -25,6 +25,17 @@ step "En okrypterad kopia (bara när det verkligen behövs)" decrypt "$out/regis
   -o "$out/klartext.xlsx"
 rm -f "$out/klartext.xlsx"
 echo "(klartextkopian är raderad)"
+# ISF's inbox holds files encrypted with two passwords (autumn's and winter's): a password file, newest first,
+# readable only by its owner (samrehab refuses one that others can read).
+( umask 077; printf '%s\n' "demo-Lösenord-2021" "demo-Lösenord-2020" > "$out/losenord.txt" )
+isf=(--register "$out/huvudregister.xlsx" --receipts "$out/kvitton" --password-file "$out/losenord.txt")
+step "ISF läser in veckans inkorg i huvudregistret (en trasig fil och en konflikt: slutkod 1)" merge \
+  examples/inkorg "${isf[@]}" || echo "(slutkod $? – se Problem i huvudregistret)"
+echo "(kvittenserna till förbunden: $out/kvitton/)"
+step "… och samma inkorg en gång till: inget läses in två gånger" merge examples/inkorg "${isf[@]}" \
+  || echo "(slutkod $?: den trasiga filen provas inte igen utan --retry)"
+step "Läget per förbund och kontrollen av ändringsloggen" status --register "$out/huvudregister.xlsx" \
+  --password-file "$out/losenord.txt" --today 2020-11-02
 step "Teamens utfall 2020 enligt Södra Dalarnas policy (ORS-tabellen under)" outcomes 2020 \
   --register examples/deltagarregister.xlsx
 step "Rapportarbetsboken med diagram till halvårsrapporten" outcomes 2020H2 \

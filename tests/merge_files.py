@@ -100,7 +100,8 @@ def state(register: master.MasterRegister) -> dict[str, object]:
         "avböjda": rows(register.declined),
         "filer": [(e.name, e.sha256, e.forbund, e.weeks, e.new, e.changed, e.unchanged, e.conflicts, e.problems,
                    e.encryption, e.status) for e in register.files.values()],
-        "logg": [(e.event, e.sheet, e.forbund, e.serial, e.column, e.old, _timeless(e.new), e.file) for e in register.log],
+        "logg": [(e.event, e.sheet, e.forbund, e.serial, e.column, e.old, _timeless(e.new), e.file)
+                 for e in register.log],
         "problem": [(p.forbund, p.file, p.serial, p.column, p.kind, p.register_value, p.file_value)
                     for p in register.problems],
         "kvittenser": register.fingerprints,

@@ -144,3 +144,13 @@ def test_decrypted_xls_never_touches_disk(monkeypatch: pytest.MonkeyPatch) -> No
     data = (OFFICE / "rc4cryptoapi_password.xls").read_bytes()
     opened = crypto.open_bytes(data, crypto.Passwords(["Password1234_"]), Path("a.xls"))
     assert workbooks.read(opened.data, Path("a.xls")).rows("Sheet1")[0] == ["lorem ipsum", 3.0]
+
+
+def test_an_encrypted_file_cut_short_is_damaged_not_a_wrong_password(tmp_path: Path) -> None:
+    """Cut off in the mail: no password can open it, so none is tried, and the sentence says to ask for it again."""
+    path = tmp_path / "avklippt.xlsx"
+    whole = make_workbook([], password=PASSWORD)
+    path.write_bytes(whole[: len(whole) * 2 // 3])
+    with pytest.raises(errors.DamagedWorkbook, match="avklippt.*Be avsändaren skicka den igen"):
+        crypto.open_bytes(path.read_bytes(), crypto.Passwords([PASSWORD]), path)
+    assert crypto.open_bytes(whole, crypto.Passwords([PASSWORD]), path).slot == 0  # near miss: the whole file

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from merge_files import NOW, TODAY, calamine_killer, declining, load, person, put, state, without_property
 from samrehab_cli.isf import merge, receipts
 from samrehab_cli.isf import register as master
 from samrehab_cli.storage import crypto
 
 from conftest import OLD_PASSWORD, PASSWORD, make_workbook
+from merge_files import NOW, TODAY, calamine_killer, declining, load, person, put, state, without_property
 
 D = dt.date
 WEEK = "2020-v39"

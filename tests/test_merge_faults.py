@@ -11,12 +11,13 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import PASSWORD
-from merge_files import NOW, TODAY, declining, load, person, put, state
 
 from samrehab_cli.isf import merge
 from samrehab_cli.isf import register as master
 from samrehab_cli.storage import crypto
+
+from conftest import PASSWORD
+from merge_files import NOW, TODAY, declining, load, person, put, state
 
 D = dt.date
 KILLS = 50

@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from merge_files import NOW, TODAY, person, put
 from samrehab_cli.isf import merge, status
 from samrehab_cli.storage import crypto, workbooks
 
 from conftest import PASSWORD
+from merge_files import NOW, TODAY, person, put
 
 D = dt.date
 

@@ -48,6 +48,10 @@ class NotAWorkbookButWord(NotAWorkbook):
     """Filen {path} är ett Word-dokument, inte en Excel-arbetsbok. Skicka registreringsfilen (.xlsx)."""
 
 
+class DamagedWorkbook(NotAWorkbook):
+    """Filen {path} är skadad ({reason}) och kan inte öppnas. Be avsändaren skicka den igen."""
+
+
 class WorkbookBomb(NotAWorkbook):
     """Filen {path} packas upp till orimligt mycket data ({reason}) och öppnas inte. Den kan vara skadlig: öppna den
     inte i Excel, be avsändaren om en ny fil.

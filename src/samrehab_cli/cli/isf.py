@@ -77,8 +77,10 @@ def merge(
     assert chosen.show is not None
     chosen.show(result)
     if result.not_retried and chosen.name == "human":
-        common.say(f"{len(result.not_retried)} filer som inte kunde läsas in förra gången provades inte igen; lägg "
-                   "till --retry för att läsa in dem (till exempel när ett lösenord saknades).", err=True)
+        count = len(result.not_retried)
+        files = "1 fil" if count == 1 else f"{count} filer"
+        common.say(f"{files} som inte kunde läsas in förra gången provades inte igen; lägg till --retry för att "
+                   "läsa in igen (till exempel när ett lösenord saknades).", err=True)
     raise typer.Exit(1 if result.has_errors else 0)
 
 

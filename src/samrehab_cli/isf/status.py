@@ -104,7 +104,7 @@ def _of(register: master.MasterRegister, forbund: str | None, today: dt.date) ->
         last_complete = week_of(today - dt.timedelta(days=7))
         if received and received[0] <= last_complete:
             missing = [w for w in week_range(received[0], last_complete) if w not in received]
-    last = max(mine, key=lambda e: e.time, default=None)
+    last = mine[-1] if mine else None  # Inkomna filer is in the order the files were merged
     grouped = treatment + control
     return ForbundStatus(
         forbund=forbund or "Totalt", weeks_received=[str(w) for w in received], weeks_missing=[str(w) for w in missing],

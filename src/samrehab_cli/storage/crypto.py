@@ -200,6 +200,8 @@ def open_bytes(data: bytes, passwords: Passwords, path: Path, first: int | None 
         return Opened(data, None, None)
     if kind not in ("agile", "standard", "xls"):
         raise errors.UnsupportedEncryption(path=path, reason=kind)
+    if kind != "xls" and _cut_short(data, path):
+        raise errors.DamagedWorkbook(path=path, reason="den är avklippt: den krypterade delen är ofullständig")
     from msoffcrypto import exceptions as mso
 
     tried = 0
@@ -244,6 +246,21 @@ def encrypt(plain: bytes, passwords: Passwords, path: Path, slot: int = 0) -> by
     if again is None or again.data != plain or again.encryption != "agile":
         raise errors.EncryptionFailed(path=path)
     return encrypted
+
+
+def _cut_short(data: bytes, path: Path) -> bool:
+    """An encrypted xlsx whose encrypted package is shorter than it says (cut off in the mail, say): no password
+    could open it, so it is refused as damaged before any key is derived for it."""
+    import struct
+
+    office = _office_file(data, path)
+    try:
+        with office.file.openstream("EncryptedPackage") as stream:
+            declared: int = struct.unpack("<Q", stream.read(8))[0]
+            present: int = len(stream.read())
+            return present < declared
+    except Exception:  # olefile raises many kinds on a damaged file: decrypting will say what
+        return False
 
 
 def _msoffcrypto() -> Any:  # the module (untyped), imported on first use: it is slow to import
