@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench interop clean
+.PHONY: demo test lint bench interop docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,7 @@ test: $(STAMP)
 
 # ruff (style, imports, likely bugs) and mypy (types, strict) over the code; both must find nothing.
 lint: $(STAMP)
-	$(BIN)/ruff check src tests examples
+	$(BIN)/ruff check src tests examples docs
 	$(BIN)/mypy
 
 # Each benchmark file runs in its own process, as each samrehab command does: the heap one leaves behind (a
@@ -31,6 +31,12 @@ bench: $(STAMP)
 
 interop: $(STAMP)
 	$(BIN)/python -m pytest -q tests/interop
+
+# The pictures in docs/bilder/ that the README shows, made from examples/ by samrehab's own commands and printed by
+# LibreOffice (needs soffice, and pdftoppm/pdftotext from poppler-utils; the font Carlito makes them look as in
+# Excel). The master register's picture joins them once merge exists: see the marked place in docs/make_images.py.
+docs: $(STAMP)
+	$(BIN)/python docs/make_images.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis out

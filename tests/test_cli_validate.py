@@ -282,6 +282,20 @@ def test_marked_copy_has_notes_and_fills_on_exactly_the_cells_of_the_findings(ma
         assert all(f"{f['code']} ({f['severity']}): {f['message']}" in cell.comment.text for f in found)
 
 
+def test_marked_copy_is_easy_to_work_through(marked) -> None:
+    """Header row frozen and readable, filter buttons (Excel filters by the fills), printed fitted to the width."""
+    _, _, book = marked
+    for name in book.sheetnames[1:]:
+        sheet = book[name]
+        assert sheet.freeze_panes == "B2" and sheet.auto_filter.ref == f"A1:S{sheet.max_row}"
+        for cell in sheet[1]:
+            assert sheet.column_dimensions[cell.column_letter].width >= workbooks.header_width(cell.value) + 2
+        setup = sheet.page_setup
+        assert (setup.orientation, setup.fitToWidth, setup.fitToHeight) == ("landscape", 1, 0)
+        assert sheet.print_title_rows == "$1:$1" and "röd cell = fel" in sheet.oddHeader.center.text
+    assert book["Instruktioner"].auto_filter.ref is None
+
+
 def test_mark_refuses_an_existing_output_without_force(folder: Path, marked, triggers) -> None:
     output = marked[0]
     before = output.read_bytes()

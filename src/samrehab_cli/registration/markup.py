@@ -1,8 +1,10 @@
 """``validate --mark``: a copy of a workbook with every cell that has a finding filled and noted.
 
 The coordinator sees the problems where they type: red for fel, yellow for varning, light blue for info, and an
-Excel note with the Swedish message(s). The copy is made and encrypted in memory; the caller writes it
-atomically. The input is never changed.
+Excel note with the Swedish message(s). Each week sheet of the copy is made easy to work through (:func:`tidy`):
+the header row frozen, readable and with filter buttons (Excel filters by fill colour, so only the rows with a red
+cell can be shown), printed fitted to the page width. The copy is made and encrypted in memory; the caller writes
+it atomically. The input is never changed.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from samrehab_cli import errors
+from samrehab_cli.dates import week_from_sheet_name
 from samrehab_cli.findings import SEVERITIES, Finding
 from samrehab_cli.storage import crypto, workbooks
 
 if TYPE_CHECKING:
     from openpyxl import Workbook as OpenpyxlWorkbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
 FILLS = {"fel": "FF8080", "varning": "FFE066", "info": "DDEBF7"}
 AUTHOR = "samrehab validate"
@@ -30,6 +34,7 @@ def marked_copy(opened: crypto.Opened, path: Path, passwords: crypto.Passwords, 
 
     def edit(book: OpenpyxlWorkbook) -> bool:
         mark(book, findings)
+        tidy(book)
         return True  # a copy with nothing marked is written too: it says the file is clean
 
     _, data = workbooks.changed(opened, path, passwords, edit, encrypt_plain=True)
@@ -61,3 +66,35 @@ def mark(book: OpenpyxlWorkbook, findings: Iterable[Finding]) -> int:
         cell.comment = comment
         marked += 1
     return marked
+
+
+def tidy(book: OpenpyxlWorkbook) -> None:
+    """Every week sheet: header row frozen (unless the coordinator froze something else) with filter buttons (unless
+    it has its own), each column wide enough for its header and the button, printed on A4 landscape fitted to the
+    page width with the header row on every page and the colours explained in the page header."""
+    from openpyxl.utils import get_column_letter
+
+    for sheet in book.worksheets:
+        headers = [cell for cell in sheet[1] if cell.value is not None] if sheet.max_row else []
+        if week_from_sheet_name(sheet.title) is None or not headers:
+            continue
+        for cell in headers:
+            index = cell.column or 1  # a cell of row 1 has its column
+            needed = workbooks.header_width(str(cell.value)) + 2  # + the filter button
+            letter = get_column_letter(index)
+            if not _in_a_range(sheet, index) and (sheet.column_dimensions[letter].width or 8.43) < needed:
+                sheet.column_dimensions[letter].width = needed
+        if sheet.freeze_panes is None:
+            sheet.freeze_panes = "A2"
+        if not sheet.auto_filter.ref:
+            sheet.auto_filter.ref = f"A1:{get_column_letter(sheet.max_column)}{sheet.max_row}"
+        workbooks.print_setup(sheet, page_header="&A, granskad av samrehab: röd cell = fel, gul = varning, "
+                                                 "blå = info (se cellens kommentar)", repeat_rows="1:1")
+        sheet.print_options.gridLines = True
+        sheet.page_setup.cellComments = "atEnd"  # the notes, with their cells, printed after the sheet
+
+
+def _in_a_range(sheet: Worksheet, index: int) -> bool:
+    """Whether column ``index`` shares its width with other columns (``<col min=2 max=5>``): a width of its own
+    would overlap that range, which Excel repairs on opening."""
+    return any((d.min or 0) <= index <= (d.max or 0) and d.min != d.max for d in sheet.column_dimensions.values())

@@ -97,7 +97,7 @@ OUTCOMES = Formats(
     Format("human", "tabeller", "outcomes:outcomes_human"),
     Format("csv", "", "outcomes:print_csv"),
     Format("json", "", "common:print_json"),
-    Format("xlsx", "kräver -o", "outcomes:outcomes_xlsx", file=True),
+    Format("xlsx", "kräver -o", "outcomes_workbook:outcomes_xlsx", file=True),
 )
 MERGE = Formats(
     Format("human", "standard", "isf:merge_human"),

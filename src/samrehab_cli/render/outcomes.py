@@ -1,5 +1,5 @@
 """The outcome tables and the ORS table (docs/utfall.md) for people: rich tables on a terminal, plain text
-otherwise, CSV for Swedish Excel, and the report workbook with charts. Never an SRS score."""
+otherwise, and CSV for Swedish Excel (the report workbook is :mod:`outcomes_workbook`). Never an SRS score."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from samrehab_cli.render.common import console, figure, is_terminal, share, to_c
 from samrehab_cli.render.report import report_human
 
 if TYPE_CHECKING:
-    from openpyxl import Workbook as OpenpyxlWorkbook
     from rich.console import Console
     from rich.table import Table
 
@@ -215,89 +214,3 @@ def print_csv(result: Outcomes) -> None:
 def outcomes_csv(result: Outcomes) -> str:
     header, rows = _outcome_table_rows(result)
     return to_csv(header, rows)
-
-
-def outcomes_xlsx(result: Outcomes) -> bytes:
-    """The report workbook: Totalt, Per team, Per kön, Arbete, Annat, Bakgrund, and a bar chart per team."""
-    import openpyxl
-    from openpyxl.chart import BarChart, Reference
-    from openpyxl.styles import Font
-
-    from samrehab_cli.storage import workbooks
-
-    header, rows = _outcome_table_rows(result)
-    book = openpyxl.Workbook()
-    book.remove(book.worksheets[0])
-    label = result.period.label
-    for group, title in _SECTIONS.items():
-        current = [r[:1] + r[2:] for r in rows if r[1] == title and r[0] == label]
-        earlier = [r[:1] + r[2:] for r in rows if r[1] == title and r[0] != label]
-        heading: list[object] = [*header[:1], *header[2:]]
-        table: list[list[object]] = [heading, *current]
-        if earlier:
-            table += [[], [f"Föregående period: {earlier[0][0]}"], heading, *earlier]
-        if group == "total":
-            table += [[], [f"Rader med fel som inte är med i tabellerna: {result.excluded_rows}"]]
-        sheet = workbooks.rows_to_sheet(book, title, table)
-        sheet.column_dimensions["B"].width = 14
-        for r in (1, len(current) + 4):
-            for header_cell in sheet[r]:
-                header_cell.font = Font(bold=True)
-        if group == "team" and current:
-            chart = BarChart()
-            chart.type = "col"
-            chart.title = f"Utfall per team {label}"
-            chart.y_axis.title = "Antal avslut"
-            first = 2 + list(OUTCOME_HEADERS).index("work") + 1  # column of Arbete (A = Period, B = Namn)
-            data = Reference(sheet, min_col=first, max_col=first + 5, min_row=1, max_row=1 + len(current))
-            chart.add_data(data, titles_from_data=True)
-            chart.set_categories(Reference(sheet, min_col=2, min_row=2, max_row=1 + len(current)))
-            chart.width, chart.height = 22, 11
-            sheet.add_chart(chart, f"B{len(table) + 3}")
-    support, without = _with_support(result)
-    workbooks.rows_to_sheet(book, "Arbete", [
-        ["Arbetsmarknadsstöd", "Antal avslut till arbete"],
-        *[[s.support, s.count] for s in result.work_support],
-        [], ["Med arbetsmarknadsstöd", support], ["Utan stöd", without],
-    ])
-    other = workbooks.rows_to_sheet(book, "Annat", [
-        ["Team", "Avslutsdatum", "Kommentar"],
-        *[[c.team, c.exit_date, c.comment] for c in result.other_comments],
-    ])
-    for r in range(2, len(result.other_comments) + 2):
-        other.cell(row=r, column=2).number_format = "yyyy-mm-dd"
-    other.column_dimensions["C"].width = 60
-    workbooks.rows_to_sheet(book, "Bakgrund", [
-        ["Grupp", *(f"{h} ({unit})" for h, unit in BACKGROUND_HEADERS.values())],
-        *[[row.name, *(getattr(row, k) for k in BACKGROUND_HEADERS)] for row in result.rows if row.group != "team"],
-        [], ["Över avslut med positivt utfall (Arbete, Studier, Annan arbetslivsinriktad rehab)."],
-    ])
-    if result.ors:
-        _ors_sheet(book, result)
-    return workbooks.to_bytes(book)
-
-
-def _ors_sheet(book: OpenpyxlWorkbook, result: Outcomes) -> None:
-    """Sheet ``ORS``: a row per group (percentages as numbers, header ``(%)``), a chart of policy_percent per team."""
-    from openpyxl.chart import BarChart, Reference
-
-    from samrehab_cli.storage import workbooks
-
-    headers = ["Grupp", "Namn", *(f"{h} (%)" if kind == "%" else h for h, kind in ORS_HEADERS.values())]
-    rows = [[_SECTIONS[r.group], r.name, *(getattr(r, k) for k in ORS_HEADERS)] for r in result.ors]
-    note = [[], [f"ORS-rader med fynd som inte räknats: {result.excluded_ors_rows}. SRS redovisas bara som andel."]]
-    sheet = workbooks.rows_to_sheet(book, "ORS", [headers, *rows, *note])
-    teams = [i for i, r in enumerate(result.ors, start=2) if r.group == "team"]
-    if teams:
-        column = 3 + list(ORS_HEADERS).index("policy_percent")
-        chart = BarChart()
-        chart.type = "col"
-        chart.title = f"Andel som följer ORS-policyn per team {result.period.label} (%)"
-        chart.y_axis.title = "%"
-        chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 100
-        chart.add_data(Reference(sheet, min_col=column, min_row=teams[0], max_row=teams[-1]), titles_from_data=False)
-        chart.set_categories(Reference(sheet, min_col=2, min_row=teams[0], max_row=teams[-1]))
-        chart.legend = None
-        chart.width, chart.height = 18, 10
-        sheet.add_chart(chart, f"B{len(rows) + 5}")
-
