@@ -137,9 +137,19 @@ def main(images: Path = IMAGES) -> None:
                  folder=folder)
         picture(to_pdf(folder / "rapport.xlsx")[0], 1, images / "rapport-sammanfattning", width=1500)
 
-        # ISF's master register: its picture (huvudregister.png, shown under "ISF:s projektpersonal" in the
-        # README) belongs here once `samrehab merge` exists: merge the example's weekly files into a register in
-        # this folder, decrypt it as above, and picture its Deltagare sheet.
+        # ISF: the example inbox merged into the master register (two passwords: a password file, newest first),
+        # decrypted here as above, and its Deltagare sheet pictured
+        passwords = folder / "losenord.txt"
+        passwords.write_text("demo-Lösenord-2021\ndemo-Lösenord-2020\n", encoding="utf-8")
+        passwords.chmod(0o600)
+        samrehab("merge", examples / "inkorg", "--register", "huvudregister.xlsx", "--receipts", "kvitton",
+                 "--password-file", passwords, "--today", "2020-11-02", folder=folder)
+        samrehab("decrypt", "huvudregister.xlsx", "-o", "huvudregister-klartext.xlsx", "--password-file", passwords,
+                 folder=folder)
+        (folder / "huvudregister.xlsx").unlink()
+        [register] = to_pdf(folder / "huvudregister-klartext.xlsx")
+        (folder / "huvudregister-klartext.xlsx").unlink()
+        picture(register, 1, images / "huvudregister", width=1400, right_before="Namn")
 
 
 if __name__ == "__main__":

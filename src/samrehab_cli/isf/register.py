@@ -258,7 +258,8 @@ def to_bytes(register: MasterRegister, made: str) -> bytes:
                                         "strings_to_numbers": False})
     header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "text_wrap": True, "valign": "top",
                               "border": 1})
-    date = book.add_format({"num_format": "yyyy-mm-dd"})
+    date = book.add_format({"num_format": "yyyy-mm-dd", "align": "left"})
+    whole = book.add_format({"align": "left"})  # numbers beside text: left, so that no two columns run together
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
 
     def sheet(name: str, headers: Sequence[str], rows: Iterable[Sequence[object]], widths: Sequence[int],
@@ -276,7 +277,7 @@ def to_bytes(register: MasterRegister, made: str) -> bytes:
                 elif isinstance(value, bool):
                     ws.write_string(r, c, canon(value))
                 elif isinstance(value, int):
-                    ws.write_number(r, c, value)
+                    ws.write_number(r, c, value, whole)
                 else:
                     ws.write_string(r, c, str(value))
         for c, width in enumerate(widths):
@@ -299,7 +300,8 @@ def to_bytes(register: MasterRegister, made: str) -> bytes:
                                 (DECLINED, DECLINED_COLUMNS, register.declined)):
         sheet(name, (*KEY_HEADERS, *(c.header for c in columns), *META_HEADERS),
               (row_values(row, columns) for row in rows.values()),
-              (24, 12, 10, *(max(c.width, len(c.header) // 2 + 2) for c in columns), 14, 28, 17))
+              (24, 12, 10, *(max(c.width, *(len(word) + 2 for word in c.header.split())) for c in columns), 14, 28,
+                                                                                                     17))
     sheet(FILES, FILE_HEADERS, ([getattr(e, f.name) for f in fields(FileEntry)] for e in register.files.values()),
           (34, 66, 24, 17, 30, 8, 10, 12, 11, 9, 12, 40))
     sheet(LOG, LOG_HEADERS, ([e.number, e.time, e.event, e.sheet, e.forbund, e.serial, e.column, e.old, e.new,
