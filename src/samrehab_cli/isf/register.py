@@ -19,7 +19,7 @@ import datetime as dt
 import hashlib
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -246,75 +246,72 @@ def load(path: Path, passwords: crypto.Passwords) -> tuple[MasterRegister, crypt
 
 # --- writing -----------------------------------------------------------------------------------------------------
 def to_bytes(register: MasterRegister, made: str) -> bytes:
-    """The register as an xlsx package, made in memory with xlsxwriter (``in_memory``: no temporary files).
+    """The register as an xlsx package, made in memory: its frame by xlsxwriter (``in_memory``: no temporary files),
+    its rows by :func:`samrehab_cli.storage.sheetxml.fill` (the register holds hundreds of thousands of cells).
 
-    Every sheet has bold headers, readable widths, a filter and a frozen header row; text is written as text (never
-    a formula), dates as dates. ``made`` is the time shown on the first sheet's header.
+    Every sheet has bold headers, readable widths, a filter and a frozen header row and prints landscape, fitted to
+    the page width; text is written as text (never a formula), dates as dates. ``made`` is the time in the header
+    of the printed pages.
     """
     import xlsxwriter
+
+    from samrehab_cli.storage import sheetxml
 
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
                                         "strings_to_numbers": False})
     header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "text_wrap": True, "valign": "top",
                               "border": 1})
-    date = book.add_format({"num_format": "yyyy-mm-dd", "align": "left"})
-    whole = book.add_format({"align": "left"})  # numbers beside text: left, so that no two columns run together
-    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    kinds = {"date": book.add_format({"num_format": "yyyy-mm-dd", "align": "left"}),
+             "whole": book.add_format({"align": "left"}),  # numbers beside text: left, so columns do not run together
+             "wrap": book.add_format({"text_wrap": True, "valign": "top"})}
+    filled: list[tuple[str, list[str | None], list[list[object]]]] = []
 
-    def sheet(name: str, headers: Sequence[str], rows: Iterable[Sequence[object]], widths: Sequence[int],
-              hidden: bool = False) -> None:
+    def sheet(name: str, headers: Sequence[str], rows: list[list[object]], widths: Sequence[int],
+              kind: Sequence[str | None], hidden: bool = False) -> None:
         ws = book.add_worksheet(name)
         ws.write_row(0, 0, headers, header)
-        count = 0
-        for r, values in enumerate(rows, start=1):
-            count = r
-            for c, value in enumerate(values):
-                if value is None or value == "":
-                    continue
-                if isinstance(value, dt.date):
-                    ws.write_datetime(r, c, dt.datetime.combine(value, dt.time()), date)
-                elif isinstance(value, bool):
-                    ws.write_string(r, c, canon(value))
-                elif isinstance(value, int):
-                    ws.write_number(r, c, value, whole)
-                else:
-                    ws.write_string(r, c, str(value))
-        for c, width in enumerate(widths):
-            ws.set_column(c, c, width, wrap if width >= 40 else None)
+        for c, (width, style) in enumerate(zip(widths, kind, strict=True)):
+            ws.set_column(c, c, width, kinds[style] if style else None)
         ws.set_row(0, 30)
         ws.freeze_panes(1, 0)
-        ws.autofilter(0, 0, max(count, 1), len(headers) - 1)
+        ws.autofilter(0, 0, max(len(rows), 1), len(headers) - 1)
         ws.set_landscape()
         ws.fit_to_pages(1, 0)
         ws.repeat_rows(0)
         ws.set_header(f"&L{name}&R{made}")
         if hidden:
             ws.hide()
+        filled.append((f"xl/worksheets/sheet{len(filled) + 1}.xml", list(kind), rows))
 
     def row_values(row: Row, columns: Sequence[Column]) -> list[object]:
         return [row.forbund, row.serial, row.week, *(row.values.get(c.key) for c in columns), ", ".join(row.codes),
                 row.source, row.changed]
 
-    for name, columns, rows in ((PARTICIPANTS, DATA_COLUMNS, register.participants),
-                                (DECLINED, DECLINED_COLUMNS, register.declined)):
+    def style(column: Column) -> str | None:
+        return {Kind.DATE: "date", Kind.INTEGER: "whole"}.get(column.kind)
+
+    for name, columns, table in ((PARTICIPANTS, DATA_COLUMNS, register.participants),
+                                 (DECLINED, DECLINED_COLUMNS, register.declined)):
         sheet(name, (*KEY_HEADERS, *(c.header for c in columns), *META_HEADERS),
-              (row_values(row, columns) for row in rows.values()),
+              [row_values(row, columns) for row in table.values()],
               (24, 12, 10, *(max(c.width, *(len(word) + 2 for word in c.header.split())) for c in columns), 14, 28,
-                                                                                                     17))
-    sheet(FILES, FILE_HEADERS, ([getattr(e, f.name) for f in fields(FileEntry)] for e in register.files.values()),
-          (34, 66, 24, 17, 30, 8, 10, 12, 11, 9, 12, 40))
-    sheet(LOG, LOG_HEADERS, ([e.number, e.time, e.event, e.sheet, e.forbund, e.serial, e.column, e.old, e.new,
-                              e.file, e.sha256, e.chain] for e in register.log),
-          (7, 17, 10, 12, 24, 12, 22, 30, 50, 30, 66, 66))
-    sheet(PROBLEMS, PROBLEM_HEADERS, ([p.time, p.forbund, p.file, p.serial, p.column, p.kind, p.description,
-                                       p.register_value, p.file_value] for p in register.problems),
-          (17, 24, 30, 12, 20, 18, 60, 24, 24))
-    sheet(RECEIPTS, RECEIPT_HEADERS, ([sha, register.files[sha].forbund if sha in register.files else "", serial,
-                                       mark] for sha, marks in register.fingerprints.items() for serial, mark in marks),
-          (66, 24, 12, 34), hidden=True)
+               17), (None, None, None, *(style(c) for c in columns), None, None, None))
+    sheet(FILES, FILE_HEADERS, [[getattr(e, f.name) for f in fields(FileEntry)] for e in register.files.values()],
+          (34, 66, 24, 17, 30, 8, 10, 12, 11, 9, 12, 40), (None,) * 5 + ("whole",) * 5 + (None, "wrap"))
+    sheet(LOG, LOG_HEADERS, [[e.number, e.time, e.event, e.sheet, e.forbund, e.serial, e.column, e.old, e.new,
+                              e.file, e.sha256, e.chain] for e in register.log],
+          (7, 17, 10, 12, 24, 12, 22, 30, 50, 30, 66, 66), ("whole",) + (None,) * 7 + ("wrap",) + (None,) * 3)
+    sheet(PROBLEMS, PROBLEM_HEADERS, [[p.time, p.forbund, p.file, p.serial, p.column, p.kind, p.description,
+                                       p.register_value, p.file_value] for p in register.problems],
+          (17, 24, 30, 12, 20, 18, 60, 24, 24), (None,) * 6 + ("wrap",) + (None,) * 2)
+    sheet(RECEIPTS, RECEIPT_HEADERS, [[sha, register.files[sha].forbund if sha in register.files else "", serial,
+                                       mark] for sha, marks in register.fingerprints.items() for serial, mark in marks],
+          (66, 24, 12, 34), (None,) * 4, hidden=True)
     book.close()
-    return buffer.getvalue()
+    xf = {name: fmt.xf_index for name, fmt in kinds.items()}
+    return sheetxml.fill(buffer.getvalue(), {part: ([xf[k] if k else None for k in kind], rows)
+                                             for part, kind, rows in filled})
 
 
 def save(register: MasterRegister, path: Path, passwords: crypto.Passwords, made: str) -> None:

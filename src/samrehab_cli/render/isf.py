@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from samrehab_cli.render.common import console, is_terminal, number, share
@@ -73,8 +74,9 @@ def merge_human(result: MergeResult, out: Console | None = None, terminal: bool 
     elif not result.dry_run:
         out.print(f"Inga nya filer: {result.register_file} är oförändrad.", markup=False)
     if result.receipts:
+        folders = sorted({str(Path(receipt).parent) for receipt in result.receipts})
         noun = "kvittens" if len(result.receipts) == 1 else "kvittenser"
-        out.print(f"Skrev {len(result.receipts)} {noun}: " + ", ".join(result.receipts), markup=False)
+        out.print(f"Skrev {len(result.receipts)} {noun} i {', '.join(folders)}.", markup=False)
 
 
 def _weeks(weeks: list[str], limit: int = 6) -> str:

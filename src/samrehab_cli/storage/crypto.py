@@ -9,6 +9,7 @@ experimental). Decrypted bytes never touch the disk.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import stat
@@ -182,6 +183,7 @@ def _encryption_kind(data: bytes, path: Path) -> str | None:
     raise errors.NotAWorkbook(path=path, reason="det är inget kalkylark")
 
 
+@functools.lru_cache(maxsize=16)  # derived once per password and process: a merge asks for it once per file
 def receipt_key(password: str) -> bytes:
     """A key for the row fingerprints of ISF's receipts, derived from a password (PBKDF2-HMAC-SHA256, 100,000
     rounds): without the password a fingerprint cannot be checked, so a guessed personnummer cannot be confirmed."""
