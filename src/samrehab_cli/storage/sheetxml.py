@@ -21,7 +21,7 @@ from decimal import Decimal
 from xml.sax.saxutils import escape
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30).toordinal()
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
+_NOT_XML = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")  # \r too: XML reads it as \n
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"/>')
 _BATCH = 2000  # rows joined and written at a time
 
