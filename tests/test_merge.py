@@ -287,3 +287,46 @@ def test_cli_summary_and_exit_code(inbox: Path, tmp_path: Path, run) -> None:  #
     assert result.exit_code == 1, result.output
     assert "Filer inlästa" in result.stdout and "Avesta/trasig.xlsx: kunde inte öppnas" in result.stdout
     assert "Traceback" not in result.output
+
+
+def test_a_rename_that_fails_leaves_the_old_register_intact(inbox: Path, tmp_path: Path, run,  # type: ignore[no-untyped-def]
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """On Windows a file open elsewhere cannot be replaced: the old register stays, and one sentence says so."""
+    import os
+
+    run_merge(inbox, tmp_path)
+    register = tmp_path / "huvudregister.xlsx"
+    before = register.read_bytes()
+    put(inbox / "Avesta" / "v40.xlsx", {"2020-v40": [person("202040-01", D(1970, 1, 2), 9)]}, minute=9)
+
+    def refuse(source: object, target: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    result = run("merge", inbox, "--register", register, "--receipts", tmp_path / "kvitton",
+                 env={"SAMREHAB_PASSWORD": PASSWORD})
+    assert result.exit_code == 2 and "kunde inte sparas" in result.stderr and "Traceback" not in result.output
+    assert register.read_bytes() == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".huvudregister.xlsx.") and p.suffix == ".tmp"]
+
+
+def test_excel_having_the_register_open_refuses_the_merge(inbox: Path, tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    run_merge(inbox, tmp_path)
+    (tmp_path / "~$huvudregister.xlsx").write_bytes(b"owner")
+    put(inbox / "Avesta" / "v40.xlsx", {"2020-v40": [person("202040-01", D(1970, 1, 2), 9)]}, minute=9)
+    result = run("merge", inbox, "--register", tmp_path / "huvudregister.xlsx", "--receipts", tmp_path / "kvitton",
+                 env={"SAMREHAB_PASSWORD": PASSWORD})
+    assert result.exit_code == 2 and "öppen i Excel" in result.stderr and "Stäng filen" in result.stderr
+
+
+def test_a_second_merge_while_one_holds_the_lock_stops_with_a_sentence(inbox: Path, tmp_path: Path, run,  # type: ignore[no-untyped-def]
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from samrehab_cli.storage import lock
+
+    monkeypatch.setattr(lock, "WAIT_SECONDS", 0.2)
+    register = tmp_path / "huvudregister.xlsx"
+    with lock.held(register):
+        result = run("merge", inbox, "--register", register, "--receipts", tmp_path / "kvitton",
+                     env={"SAMREHAB_PASSWORD": PASSWORD})
+    assert result.exit_code == 2 and "ändras just nu av en annan körning" in result.stderr
+    assert not register.exists()
