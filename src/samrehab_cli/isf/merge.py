@@ -135,6 +135,7 @@ def read_incoming(task: Task) -> Incoming:
         by_row.setdefault((finding.sheet, finding.row), []).append(finding.code)
         if finding.severity == "fel":
             errors_at.add((finding.sheet, finding.row))
+    broken_sheets = {sheet for sheet, row in errors_at if row == 1}  # a header missing or twice: every row suffers
     rows = []
     cells = table.cells
     for sheet in table.sheets:
@@ -146,7 +147,7 @@ def read_incoming(task: Task) -> Incoming:
             rows.append(IncomingRow(
                 sheet.name, number, serial, consent if isinstance(consent, str) else None,
                 {c.key: kept(c, cells[c.key][index], today) for c in DATA_COLUMNS},
-                tuple(dict.fromkeys(by_row.get(place, []))), place in errors_at,
+                tuple(dict.fromkeys(by_row.get(place, []))), place in errors_at or sheet.name in broken_sheets,
                 receipts.fingerprint(key, serial or "", receipts.row_cells(cells, index))))
     weeks = [name for name in book.sheet_names if week_from_sheet_name(name) is not None]
     return Incoming(sha, weeks, book.properties.get(PROP_FORBUND) or None, opened.encryption, opened.slot, rows)
@@ -445,7 +446,8 @@ def merge(inbox: Path, register_path: Path, receipts_dir: Path, passwords: crypt
                 fold(run, done.value, entry, folder, today)
             else:
                 reason = str(done.error) if isinstance(done.error, errors.SamrehabError) else \
-                    done.died or f"ett oväntat fel inträffade ({type(done.error).__name__})"
+                    f"Filen kunde inte läsas ({done.died or type(done.error).__name__}); den är troligen skadad. " \
+                    "Be förbundet skicka den igen."
                 kind = CHANGED_FILE if isinstance(done.error, FileChanged) else NOT_OPENED
                 _refuse(run, entry, kind, reason)
             register.files.pop(sha, None)  # a file refused before and read again gets its row anew, at the end
