@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from samrehab_cli import shell
 from samrehab_cli.catalog import RULE, RULES
 from samrehab_cli.cli.app import app
 from samrehab_cli.dates import parse_week
@@ -213,7 +214,7 @@ def test_github_annotations(tmp_path: Path) -> None:
     result = invoke("validate", path, *DAY, "--format", "github")
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        f"::warning file={path},title=S103::{RULE['S103'].message.format(path=path)}",
+        f"::warning file={path},title=S103::{shell.fill(RULE['S103'].message, path=path)}",
         f"::error file={path},title=V224::2020-v39!H2: {RULE['V224'].message}",
     ]
 
@@ -326,7 +327,8 @@ def test_rules_human_lists_every_code_of_the_spec() -> None:
         [f"V{n}" for n in (*range(201, 207), *range(210, 215), *range(220, 232), *range(240, 244))] + \
         [f"K{n}" for n in range(301, 305)] + [f"D{n}" for n in (*range(401, 411), *range(420, 425))]
     assert [line.split()[0] for line in result.stdout.splitlines()] == spec
-    assert "V224  fel      Personnummer: fel kontrollsiffra" in result.stdout
+    assert "V224  fel          Personnummer: fel kontrollsiffra" in result.stdout
+    assert "V228  fel/varning  Språk saknas (fel) eller finns inte i listan (varning)" in result.stdout
 
 
 @pytest.mark.parametrize("command", ["validate", "rules"])

@@ -21,7 +21,7 @@ RULES: tuple[Rule, ...] = (
          "Filen kontrollerades inte. {detail}"),
     Rule("S103", "varning", "Filen är inte krypterad",
          "Filen är inte krypterad. Kryptera den med ISF:s senaste lösenord innan den mailas: "
-         "samrehab encrypt {path} --in-place (eller Arkiv → Skydda arbetsbok → Kryptera med lösenord i Excel)."),
+         "samrehab encrypt {path!q} --in-place (eller Arkiv → Skydda arbetsbok → Kryptera med lösenord i Excel)."),
     Rule("S110", "fel", "Ingen veckoflik",
          "Arbetsboken har ingen veckoflik{which}. Veckoflikarna heter ÅÅÅÅ-vVV, till exempel 2020-v39; "
          "lägg till dem med samrehab weeks FIL --to VECKA."),
@@ -79,8 +79,8 @@ RULES: tuple[Rule, ...] = (
     Rule("V226", "info", "Samordningsnummer",
          "Numret är ett samordningsnummer (dag + 60). Det godtas."),
     Rule("V227", "fel", "Namn saknas", "Namn saknas. Skriv personens för- och efternamn."),
-    Rule("V228", "fel", "Språk saknas eller finns inte i listan",
-         f"{{problem}} Välj ett av: {_LANGUAGES}."),
+    Rule("V228", "fel", "Språk saknas (fel) eller finns inte i listan (varning)",
+         f"{{problem}} Välj ett av: {_LANGUAGES}.", other_severity="varning"),
     Rule("V229", "fel", "Ogiltig e-postadress",
          "E-postadressen är ogiltig. Den ska se ut som namn@exempel.se: rätta den, eller töm cellen om personen "
          "saknar e-post."),
@@ -126,9 +126,10 @@ RULES: tuple[Rule, ...] = (
          "{problem}"),
     Rule("D407", "fel", "Team saknas",
          "Team saknas. Skriv vilket team deltagaren tillhör, till exempel Avesta, Hedemora eller Säter."),
-    Rule("D408", "fel", "År utan arbete eller studier är negativt, över 60 eller inget tal (varning när det saknas)",
+    Rule("D408", "fel", "År utan arbete eller studier är negativt, över 60 eller inget tal (fel), eller saknas "
+         "(varning)",
          "År utan arbete eller studier {problem}. Skriv antalet år före inskrivningen som ett tal mellan 0 och 60, "
-         "till exempel 5,5."),
+         "till exempel 5,5.", other_severity="varning"),
     Rule("D409", "varning", "Avslutsorsak Annat utan Kommentar",
          "Avslutsorsaken är Annat men Kommentar är tom. Skriv vad som ligger bakom; det redovisas i rapporten."),
     Rule("D410", "fel", "Ett datum i framtiden",

@@ -1,11 +1,14 @@
 """Errors the user can act on.
 
 Each class's docstring is the Swedish sentence shown to the user (its line breaks are spaces); ``{name}`` fields are
-filled from the keyword arguments. The CLI prints ``str(error)`` on one line and exits with code 2. No message ever
-holds a password or a value from a workbook.
+filled from the keyword arguments, ``{name!q}`` quoted for the shell where the message shows a command to paste
+(:mod:`samrehab_cli.shell`). The CLI prints ``str(error)`` on one line and exits with code 2. No message ever holds a
+password or a value from a workbook.
 """
 
 from __future__ import annotations
+
+from samrehab_cli import shell
 
 
 class SamrehabError(Exception):
@@ -13,7 +16,7 @@ class SamrehabError(Exception):
 
     def __init__(self, **fields: object) -> None:
         self.fields = fields
-        super().__init__(" ".join((self.__doc__ or "").split()).format(**fields))
+        super().__init__(shell.fill(" ".join((self.__doc__ or "").split()), **fields))
 
     def __reduce__(self) -> tuple[object, ...]:
         """Pickled by its fields, so that it crosses from a worker process to the parent whole."""
@@ -79,7 +82,7 @@ class NoPassword(SamrehabError):
 
 
 class PasswordFileUnsafe(SamrehabError):
-    """Lösenordsfilen {path} kan läsas av andra användare. Skydda den med `chmod 600 {path}` och försök igen."""
+    """Lösenordsfilen {path} kan läsas av andra användare. Skydda den med chmod 600 {path!q} och försök igen."""
 
 
 class PasswordFileEmpty(SamrehabError):
@@ -87,7 +90,17 @@ class PasswordFileEmpty(SamrehabError):
 
 
 class PasswordsDiffer(SamrehabError):
-    """Lösenorden stämde inte överens. Försök igen."""
+    """Lösenorden stämde inte överens, tre gånger. Ingenting sparades; kör kommandot igen och skriv samma lösenord
+    båda gångerna."""
+
+
+class EmptyPassword(SamrehabError):
+    """Inget lösenord skrevs (det var tomt). Kör kommandot igen och skriv ISF:s lösenord; det syns inte medan du
+    skriver."""
+
+
+class PromptClosed(SamrehabError):
+    """Inget lösenord skrevs (inmatningen stängdes med Ctrl-D). Ingenting ändrades."""
 
 
 class EncryptionFailed(SamrehabError):
@@ -112,7 +125,17 @@ class OutputExists(SamrehabError):
 
 
 class OutputIsInput(SamrehabError):
-    """Utfilen är samma som infilen ({path}). Välj ett annat namn med -o, eller använd --in-place."""
+    """Utfilen är samma som infilen ({path}); samrehab skriver aldrig över det den läser. Välj ett annat namn med
+    -o."""
+
+
+class OutputIsInputUseInPlace(OutputIsInput):
+    """Utfilen är samma som infilen ({path}). Välj ett annat namn med -o, eller ersätt filen med --in-place i stället
+    för -o."""
+
+
+class WrongExtension(SamrehabError):
+    """Utfilen {path} ska sluta på {extension}, eftersom den sparas som {kind}. Skriv till exempel -o {example!q}."""
 
 
 class CannotWrite(SamrehabError):
@@ -129,6 +152,11 @@ class BadWeekRange(SamrehabError):
 
 class BadDate(SamrehabError):
     """{value} är inget datum. Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2020-09-21."""
+
+
+class NotARegistrationWorkbook(SamrehabError):
+    """Filen {path} är ingen registreringsfil: den har varken fliken Instruktioner eller någon veckoflik ÅÅÅÅ-vVV, så
+    inga veckor lades till. Kontrollera filnamnet, eller skapa en ny registreringsfil med samrehab template."""
 
 
 class BadOption(SamrehabError):

@@ -26,18 +26,22 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 
 Encryption = Literal["agile", "standard", "rc4", "rc4_cryptoapi", "xor"]
-#: A prompt: called with ``confirm=True`` when encrypting (asked twice), returns the password typed.
-Asker = Callable[[bool], str]
+#: Why a prompt asks: to open a file, to encrypt (the prompt asks twice), or because no password known opened the
+#: file it names (an older one, once a run: so that a file from before ISF's newest password opens without a file).
+Purpose = Literal["read", "write", "older"]
+#: A prompt: called with its purpose and the file (for "older"), returns the password typed.
+Asker = Callable[[Purpose, Path | None], str]
 
 
 class Passwords:
     """The passwords known for this run, newest first. It never shows them: not in repr, str or a traceback."""
 
-    __slots__ = ("_items", "_ask")
+    __slots__ = ("_items", "_ask", "_older_asked")
 
     def __init__(self, items: list[str] | tuple[str, ...] = (), ask: Asker | None = None) -> None:
         self._items = [p for p in items if p]
         self._ask = ask
+        self._older_asked = False
 
     def __repr__(self) -> str:
         return f"<Passwords: {len(self._items)} kända, dolda>"
@@ -47,24 +51,31 @@ class Passwords:
     def __len__(self) -> int:
         return len(self._items)
 
-    def _asked(self, confirm: bool) -> str | None:
+    def _asked(self, purpose: Purpose) -> str | None:
         if self._items or self._ask is None:
             return self._items[0] if self._items else None
-        password = self._ask(confirm)
+        password = self._ask(purpose, None)
         if not password:
             raise errors.NoPassword()
         self._items.append(password)
         return password
 
-    def _for_reading(self) -> Iterator[tuple[int, str]]:
-        self._asked(confirm=False)
+    def _for_reading(self, path: Path) -> Iterator[tuple[int, str]]:
+        """The known passwords (newest first), Excel's default, then one older password asked at the prompt."""
+        self._asked("read")
         yield from enumerate(self._items)
         yield len(self._items), EXCEL_DEFAULT_PASSWORD
+        if self._ask is not None and not self._older_asked:
+            self._older_asked = True
+            older = self._ask("older", path)
+            if older and older not in self._items:
+                self._items.append(older)
+                yield len(self._items) - 1, older
 
     def _for_writing(self, slot: int = 0) -> str:
         if slot == len(self._items) and self._items:  # the file was opened with Excel's default password
             return EXCEL_DEFAULT_PASSWORD
-        newest = self._asked(confirm=True)
+        newest = self._asked("write")
         if newest is None:
             raise errors.NoPassword()
         return self._items[slot] if 0 < slot < len(self._items) else newest
@@ -158,7 +169,7 @@ def open_bytes(data: bytes, passwords: Passwords, path: Path) -> Opened:
     from msoffcrypto import exceptions as mso
 
     tried = 0
-    for slot, password in passwords._for_reading():
+    for slot, password in passwords._for_reading(path):
         office = _office_file(data, path)
         tried += 1
         try:
