@@ -14,11 +14,13 @@ This module does not rewrite those strings; it uses the hooks click and Typer of
 - :func:`run` is every command's ``main``: the one place where what happened becomes an exit code and at most one
   Swedish line on stderr — 0 done, 1 findings of severity fel (the command raises ``typer.Exit(1)`` itself), 2 could
   not run (a usage error, a library error, an unexpected error; with ``--debug`` after the traceback), 130
-  interrupted (Ctrl-C); a closed pipe (``samrehab rules | head -1``) ends quietly with 0.
+  interrupted (Ctrl-C); a closed pipe (``samrehab rules | head -1``) is no error: the rest of the output goes
+  nowhere.
 
 Nothing here may be slow to import: ``samrehab --help`` loads it.
 """
 
+import contextlib
 import difflib
 import os
 import sys
@@ -284,10 +286,42 @@ def run(command: _click.Command, args: Sequence[str] | None, standalone_mode: bo
         args = sys.argv[1:]
         if os.name == "nt" and windows_expand_args:
             args = _click.utils._expand_args(args)
-    code = _exit_code(command, list(args), extra)
+    stdout, sys.stdout = sys.stdout, _Pipe(sys.stdout)
+    try:
+        code = _exit_code(command, list(args), extra)
+    finally:
+        sys.stdout = stdout
     if standalone_mode:
         sys.exit(code)
     return code
+
+
+class _Pipe:
+    """Standard out that a closed pipe (``samrehab rules | head -1``) cannot break: what can no longer be written
+    goes nowhere, and the command ends as it would have, with its own exit code and files, without a word about it."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+    @property
+    def buffer(self) -> "_Pipe":
+        return _Pipe(self._stream.buffer)
+
+    def write(self, data: Any) -> int:
+        try:
+            return int(self._stream.write(data))
+        except BrokenPipeError:
+            _quiet_stdout()
+            return len(data)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            _quiet_stdout()
 
 
 def _exit_code(command: _click.Command, args: list[str], extra: dict[str, Any]) -> int:
@@ -310,7 +344,7 @@ def _exit_code(command: _click.Command, args: list[str], extra: dict[str, Any]) 
     except (KeyboardInterrupt, typer.Abort):
         _line(INTERRUPTED, prefix="")
         return 130
-    except BrokenPipeError:
+    except BrokenPipeError:  # from a stream other than the one _Pipe guards
         _quiet_stdout()
         return 0
     except errors.SamrehabError as exc:
@@ -328,16 +362,11 @@ def _line(text: str, exc: BaseException | None = None, prefix: str = "Fel: ") ->
         import traceback
 
         traceback.print_exception(exc)
-    try:
+    with contextlib.suppress(OSError):  # stderr closed as well: nobody to tell
         typer.echo(f"{prefix}{text}", err=True)
-    except OSError:  # stderr closed as well: nobody to tell
-        pass
 
 
 def _quiet_stdout() -> None:
-    """After a closed pipe: send what is still buffered to nowhere, so that Python's exit does not complain."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):  # not a real file (a test's buffer)
-        pass
+    """After a closed pipe: standard out goes nowhere from now on, so that nothing more fails (at exit neither)."""
+    with contextlib.suppress(OSError, ValueError):  # ValueError: not a real file (a test's buffer)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -33,7 +33,7 @@ def console(stderr: bool = False) -> Console:
     from rich.console import Console
 
     stream = sys.stderr if stderr else sys.stdout
-    return Console(stderr=stderr, highlight=False, **({} if stream.isatty() else {"width": PLAIN_WIDTH}))
+    return Console(stderr=stderr, highlight=False, width=None if stream.isatty() else PLAIN_WIDTH)
 
 
 def show(out: Console, renderable: object, *, plain: bool) -> None:
