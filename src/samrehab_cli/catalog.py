@@ -76,8 +76,8 @@ RULES: tuple[Rule, ...] = (
          "Kontrollsiffran i personnumret stämmer inte. Jämför siffra för siffra med personens legitimation."),
     Rule("V225", "fel", "Personnummer: fel datum eller födelsenummer",
          "Personnumret är ogiltigt: {reason}. Jämför siffra för siffra med personens legitimation."),
-    Rule("V226", "info", "Samordningsnummer",
-         "Numret är ett samordningsnummer (dag + 60). Det godtas."),
+    Rule("V226", "info", "Samordningsnummer (också med delvis okänt födelsedatum)",
+         "Numret är ett samordningsnummer (dag + 60){unknown}. Det godtas."),
     Rule("V227", "fel", "Namn saknas", "Namn saknas. Skriv personens för- och efternamn."),
     Rule("V228", "fel", "Språk saknas (fel) eller finns inte i listan (varning)",
          f"{{problem}} Välj ett av: {_LANGUAGES}.", other_severity="varning"),
@@ -90,6 +90,9 @@ RULES: tuple[Rule, ...] = (
     Rule("V231", "fel", "Personen kan inte nås",
          "Varken e-post eller mobilnummer är ifyllt och ingen pappersenkät är markerad, så ISF kan inte nå "
          "personen. Fyll i e-post eller mobilnummer, eller Ja i Pappersenkät start."),
+    Rule("V232", "varning", "E-postadressens domän ser felskriven ut (som hotmail.con eller gmial.com)",
+         "E-postadressens domän {domain} ser ut som ett skrivfel för {meant}. Kontrollera adressen med personen och "
+         "rätta den om den är fel; samrehab ändrar den inte."),
     Rule("V240", "fel", "Inte exakt en grupp",
          "Exakt en av Behandlingsgrupp och Kontrollgrupp ska vara Ja ({seen}). Skriv Ja i gruppen enligt kuvertet "
          "och Nej (eller inget) i den andra."),
