@@ -216,7 +216,7 @@ def test_two_copies_of_a_register_write_nothing_and_say_why(run, tmp_path: Path)
     result = run("outcomes", "2020", "--register", folder, "-o", report, *TODAY)
     assert result.exit_code == 1 and not report.exists()
     said = result.stderr.strip().splitlines()[-1]
-    assert said.startswith("Fel: alla 10 rader i deltagarregistret har fel, så ingenting räknades och ingen fil "
+    assert said.startswith("Fel: Alla 10 rader i deltagarregistret har fel, så ingenting räknades och ingen fil "
                            "skrevs: samma Deltagar-ID finns i flera filer (")
     assert "deltagare (kopia).xlsx" in said and "två gånger" in said
     assert "D401" in result.stdout  # each row's finding is shown
@@ -246,7 +246,7 @@ def test_a_file_that_cannot_be_opened_gets_advice_that_fits(run, tmp_path: Path)
     assert "S102" in result.stdout and "--password-file" in result.stdout.splitlines()[-1]
     assert "--mark" not in result.stdout and "Rätta felen" not in result.stdout
     both = run("validate", locked, junk, *TODAY)
-    assert both.exit_code == 1 and "S101" in both.stdout and "spara den som .xlsx" in both.stdout
+    assert both.exit_code == 1 and "S101" in both.stdout and "spara filen på nytt som .xlsx" in both.stdout
     assert "--mark" not in both.stdout
     help_text = run("validate", "--help").stdout
     assert "S101 eller S102, alltså slutkod 1" in help_text

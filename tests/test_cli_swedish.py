@@ -15,21 +15,10 @@ import typer.main
 from samrehab_cli import shell
 from samrehab_cli.cli.app import app
 
-from conftest import FORBUND, make_workbook
+from conftest import FORBUND, english, make_workbook
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples"
-COMMANDS = list(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
-
-#: Words click and Typer write themselves. None may reach a user (the commands' own texts are Swedish).
-ENGLISH = re.compile(
-    r"\b(Usage|Options?|Arguments|Commands?|COMMAND|ARGS|OPTIONS|Show this message|required|default|Missing|Invalid"
-    r"|No such|unexpected|Did you mean|Possible options|Try|Error|Aborted|requires|does not take|env var|dynamic"
-    r"|Value|greater than|less than|not a valid|Input should)\b|<\w+[\[ ]|x>=|x<=")
-
-
-def english(text: str) -> list[str]:
-    return [m.group(0) for m in ENGLISH.finditer(text)]
-
+COMMANDS = list(typer.main.get_command(app).commands)
 
 def test_the_english_detector_finds_clicks_words() -> None:
     """The detector of the tests below finds what click and Typer would have written (a test of the test)."""

@@ -85,6 +85,14 @@ class PasswordFileUnsafe(SamrehabError):
     """Lösenordsfilen {path} kan läsas av andra användare. Skydda den med chmod 600 {path!q} och försök igen."""
 
 
+class PasswordFileMissing(FileMissing):
+    """Lösenordsfilen {path} finns inte. Kontrollera namnet och sökvägen efter --password-file."""
+
+
+class PasswordFileIsAFolder(SamrehabError):
+    """{path} är en mapp, inte en lösenordsfil. Ange filen med lösenorden efter --password-file."""
+
+
 class PasswordFileEmpty(SamrehabError):
     """Lösenordsfilen {path} innehåller inget lösenord. Skriv lösenordet på första raden (nyast först)."""
 

@@ -184,6 +184,6 @@ def _refuse_with_errors(data: "ParticipantRegister", *, as_json: bool, written: 
     if code == "D401" and len(files) > 1:
         cause = (f"samma Deltagar-ID finns i flera filer ({', '.join(sorted(files))}): ligger samma register där "
                  "två gånger?")
-    common.say(f"Fel: alla {data.excluded} rader i deltagarregistret har fel, så ingenting räknades{nothing}: "
+    common.say(f"Fel: Alla {data.excluded} rader i deltagarregistret har fel, så ingenting räknades{nothing}: "
                f"{cause} Rätta raderna ovan och kör igen.", err=True)
     raise typer.Exit(1)

@@ -46,8 +46,8 @@ _NOT_OPENED = {
     "S102": "En fil som inte öppnades (S102) behöver ISF:s lösenord: ange det med --password-file (äldre lösenord på "
             "raderna under det senaste), --password-stdin eller SAMREHAB_PASSWORD, eller skriv det när samrehab "
             "frågar i en terminal.",
-    "S101": "En fil som inte kunde läsas (S101) är inte en registreringsfil, eller är skadad: kontrollera att det är "
-            "rätt fil, öppna den i Excel och spara den som .xlsx.",
+    "S101": "En fil som inte kunde läsas (S101) kontrollerades inte: rätta det som står ovan (filnamnet, eller spara "
+            "filen på nytt som .xlsx i Excel) och kör igen.",
 }
 
 

@@ -91,7 +91,9 @@ def read_password_file(path: Path) -> list[str]:
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
-        raise errors.FileMissing(path=path) from None
+        raise errors.PasswordFileMissing(path=path) from None
+    if stat.S_ISDIR(mode):
+        raise errors.PasswordFileIsAFolder(path=path)
     if os.name == "posix" and mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise errors.PasswordFileUnsafe(path=path)
     try:
