@@ -147,3 +147,13 @@ def test_a_closed_pipe_is_not_an_error_in_any_command(tmp_path: Path) -> None:
         assert result.returncode == (1 if args[0] == "validate" and args[1] == plain else 0), (args, said)
         assert said == "" or said.startswith("Varning: ") and len(said.splitlines()) == 1, (args, said)
     assert (tmp_path / "ny.xlsx").exists()  # the work was done; only the message had nowhere to go
+
+
+def test_output_to_a_file_is_utf8_whatever_the_locale(tmp_path: Path) -> None:
+    """On Windows a redirected standard out gets the ANSI code page, which has no "−" (a negative change) and no box
+    lines: samrehab writes UTF-8 instead of failing half-way."""
+    result = subprocess.run([sys.executable, "-m", "samrehab_cli", "outcomes", "2020", "--register",
+                             str(EXAMPLE / "deltagarregister.xlsx"), "--today", "2021-06-30"],
+                            capture_output=True, env={**os.environ, "PYTHONIOENCODING": "cp1252"}, check=False)
+    assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
+    assert "Måluppfyllelse" in result.stdout.decode("utf-8")

@@ -286,6 +286,9 @@ def run(command: _click.Command, args: Sequence[str] | None, standalone_mode: bo
         args = sys.argv[1:]
         if os.name == "nt" and windows_expand_args:
             args = _click.utils._expand_args(args)
+    for stream in (sys.stdout, sys.stderr):  # a file on Windows would get the ANSI code page: no "−", no "ő"
+        if (stream.encoding or "").lower().replace("-", "") != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
     stdout, sys.stdout = sys.stdout, _Pipe(sys.stdout)
     try:
         code = _exit_code(command, list(args), extra)
