@@ -240,7 +240,7 @@ def test_unexpected_error_is_one_line_unless_debug(run, tmp_path: Path, password
                       env={"SAMREHAB_DEBUG": "1"})):
         assert debug.exit_code == 2  # still: the command could not run
         assert "Traceback" in debug.stderr and "RuntimeError: intern detalj" in debug.stderr
-        assert debug.stderr.strip().splitlines()[-1].startswith("Fel: ett oväntat fel")
+        assert debug.stderr.strip().splitlines()[-1].startswith("Fel: Ett oväntat fel")
     assert not (tmp_path / "m.xlsx").exists()
 
 

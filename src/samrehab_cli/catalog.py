@@ -7,11 +7,12 @@ says what is wrong and how to fix it; ``{fields}`` are filled where the finding 
 
 from __future__ import annotations
 
+from samrehab_cli.errors import listed
 from samrehab_cli.findings import Rule
 from samrehab_cli.schema import GENDERS, LANGUAGES
 
 _LANGUAGES = ", ".join(LANGUAGES)
-_GENDERS = ", ".join(GENDERS[:-1]) + " eller " + GENDERS[-1]
+_GENDERS = listed(GENDERS)
 
 RULES: tuple[Rule, ...] = (
     # --- structure ---------------------------------------------------------------------------------------------

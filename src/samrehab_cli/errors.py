@@ -8,7 +8,14 @@ password or a value from a workbook.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from samrehab_cli import shell
+
+
+def listed(words: Sequence[str], last: str = "eller") -> str:
+    """A list inside a Swedish sentence: ``a``, ``a eller b``, ``a, b eller c`` (``och`` with ``last="och"``)."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + f" {last} " + words[-1]
 
 
 class SamrehabError(Exception):

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict
 
 from samrehab_cli import shell
+from samrehab_cli.errors import listed
 
 if TYPE_CHECKING:
     from samrehab_cli.sheets import Row
@@ -120,5 +121,4 @@ def summary(counts: Counts) -> str:
         parts.append(f"{counts.info} {'notering' if counts.info == 1 else 'noteringar'}")
     if not parts:
         return "Inga fel hittades."
-    text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " och " + parts[-1]
-    return f"Hittade {text}."
+    return f"Hittade {listed(parts, 'och')}."

@@ -81,7 +81,7 @@ def _metavar(param: _click.Parameter) -> str:
         return param.metavar
     annotation = _annotation(param)
     if isinstance(param, TyperArgument) and param.nargs == -1:
-        return param.name.upper() + "..." if param.name else "FIL..."
+        return f"{(param.name or 'fil').upper()}..."
     return "ANTAL" if annotation is int else "TAL" if annotation is float else "FIL" if "Path" in str(annotation) \
         else "TEXT"
 
@@ -208,17 +208,13 @@ class Group(TyperGroup):
             if name.startswith("-"):
                 self.parse_args(ctx, args)  # an unknown option: click's NoSuchOption, with its close matches
             matches = difflib.get_close_matches(name, list(self.commands))
-            hint = f" Menade du {_either(matches)}?" if matches else ""
+            hint = f" Menade du {errors.listed(matches)}?" if matches else ""
             raise Usage(f"{PROGRAM} har inget kommando {name}.{hint}", ctx)
         return super().resolve_command(ctx, args)
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, complete_var: str | None = None,
              standalone_mode: bool = True, windows_expand_args: bool = True, **extra: Any) -> Any:
         return run(self, args, standalone_mode, windows_expand_args, **extra)
-
-
-def _either(words: Sequence[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " eller " + words[-1]
 
 
 # --- usage errors ---------------------------------------------------------------------------------------------------
@@ -258,7 +254,7 @@ def usage_message(exc: _click.exceptions.UsageError) -> str:
         text = exc.message
     elif isinstance(exc, e.NoSuchOption):
         matches = list(exc.possibilities or ())
-        hint = f" Menade du {_either(sorted(matches))}?" if matches else ""
+        hint = f" Menade du {errors.listed(sorted(matches))}?" if matches else ""
         text = f"{where} har ingen flagga {exc.option_name}.{hint}"
     elif isinstance(exc, e.MissingParameter) and exc.param is not None:
         value, purpose = _what(exc.param)
@@ -345,7 +341,7 @@ def _exit_code(command: _click.Command, args: list[str], extra: dict[str, Any]) 
         _line(usage_message(exc))
         return 2
     except (KeyboardInterrupt, typer.Abort):
-        _line(INTERRUPTED, prefix="")
+        _line(INTERRUPTED, prefix="\n" if sys.stderr.isatty() else "")  # after the ^C the terminal shows
         return 130
     except BrokenPipeError:  # from a stream other than the one _Pipe guards
         _quiet_stdout()
@@ -354,7 +350,7 @@ def _exit_code(command: _click.Command, args: list[str], extra: dict[str, Any]) 
         _line(str(exc), exc)
         return 2
     except Exception as exc:
-        _line(f"ett oväntat fel inträffade ({type(exc).__name__}). Ingen fil ändrades. Kör kommandot igen med --debug "
+        _line(f"Ett oväntat fel inträffade ({type(exc).__name__}). Ingen fil ändrades. Kör kommandot igen med --debug "
               "och skicka utskriften till den som sköter samrehab.", exc)
         return 2
 

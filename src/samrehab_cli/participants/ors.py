@@ -184,8 +184,7 @@ def due(register: ParticipantRegister, day: dt.date, team: str | None = None) ->
         chosen = df["team"].map(lambda t: str(t).casefold() == team.strip().casefold()).astype(bool)
         if not chosen.any():  # a typo must not read as "nobody is due"
             teams = sorted({str(t) for t in df["team"]}, key=swedish_key) or ["inga (registret har inga giltiga rader)"]
-            raise UnknownTeam(team=team.strip(), teams=", ".join(teams[:-1]) + " och " + teams[-1] if len(teams) > 1
-                              else teams[0])
+            raise UnknownTeam(team=team.strip(), teams=errors.listed(teams, "och"))
         enrolled &= chosen
     last: dict[object, dt.date] = {}
     if register.ors is not None:

@@ -9,7 +9,7 @@ is named, not imported: its module is loaded when the format is used, so ``samre
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from importlib import import_module
 from pathlib import Path
 from typing import Any
@@ -67,7 +67,7 @@ class Formats:
     @property
     def help(self) -> str:
         """``human (standard), json eller github (annoteringar).``"""
-        return _either([f"{f.name} ({f.note})" if f.note else f.name for f in self.formats]) + "."
+        return errors.listed([f"{f.name} ({f.note})" if f.note else f.name for f in self.formats]) + "."
 
     def for_output(self, path: Path, asked: str | None) -> Format:
         """The format of the file written with ``-o path``: the one its ending names, which must be the one asked
@@ -80,10 +80,10 @@ class Formats:
         endings = [f.extension or "" for f in wanted if f.saver]
         if not endings:
             raise errors.BadOption(message=f"--format {asked} skrivs inte till en fil; ta bort -o eller välj "
-                                           f"{_either([f.name for f in savable])}.")
+                                           f"{errors.listed([f.name for f in savable])}.")
         example = path.with_suffix(endings[0]).name if path.stem else f"rapport{endings[0]}"
-        raise errors.BadOption(message=f"Utfilen {path} ska sluta på {_either(endings)}, efter formatet den sparas "
-                                       f"i (till exempel -o {example}).")
+        raise errors.BadOption(message=f"Utfilen {path} ska sluta på {errors.listed(endings)}, efter formatet den "
+                                       f"sparas i (till exempel -o {example}).")
 
     def choose(self, value: str) -> Format:
         """The format asked for, or one Swedish sentence naming the allowed ones."""
@@ -91,12 +91,7 @@ class Formats:
         for found in self.formats:
             if found.name == chosen:
                 return found
-        raise errors.BadOption(message=f"Okänt format {value}. Välj {_either(self.names)}.")
-
-
-def _either(words: Sequence[str]) -> str:
-    """``a``, ``a eller b``, ``a, b eller c``."""
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " eller " + words[-1]
+        raise errors.BadOption(message=f"Okänt format {value}. Välj {errors.listed(self.names)}.")
 
 
 FINDINGS = Formats(
