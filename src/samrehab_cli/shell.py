@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import os
 import re
-import string
+from functools import cache
+from typing import Any
 
 _BARE = re.compile(r"[\w@%+=:,./-]+")  # \w is Unicode: å, ä and ö need no quotes
 
@@ -32,14 +33,17 @@ def command(*words: object) -> str:
     return " ".join(quote(word) for word in words)
 
 
-class _Formatter(string.Formatter):
-    def convert_field(self, value: object, conversion: str | None) -> object:
-        return quote(value) if conversion == "q" else super().convert_field(value, conversion)
-
-
-_FORMATTER = _Formatter()
-
-
 def fill(template: str, **fields: object) -> str:
     """``template.format(**fields)``, where ``{name!q}`` is the field quoted for the shell."""
-    return _FORMATTER.format(template, **fields) if "!q}" in template else template.format(**fields)
+    return _formatter().format(template, **fields) if "!q}" in template else template.format(**fields)
+
+
+@cache
+def _formatter() -> Any:  # a string.Formatter; made on first use (``samrehab --help`` does not need it)
+    import string
+
+    class Quoting(string.Formatter):
+        def convert_field(self, value: object, conversion: str | None) -> object:
+            return quote(value) if conversion == "q" else super().convert_field(value, conversion)
+
+    return Quoting()
