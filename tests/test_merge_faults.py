@@ -55,6 +55,11 @@ def _rows(register: master.MasterRegister) -> dict[tuple[str, str], dict[str, st
             for key, row in [*register.participants.items(), *register.declined.items()]}
 
 
+def _receipts(folder: Path) -> list[str]:
+    """The receipts written (a temporary one a kill left behind holds no personal data and is no receipt)."""
+    return sorted(p.name for p in (folder / "kvitton").iterdir() if not p.name.startswith("."))
+
+
 def test_a_merge_killed_at_any_moment_loses_nothing(inbox: Path, tmp_path: Path) -> None:
     reference = tmp_path / "hel"
     _complete(inbox, reference)
@@ -82,8 +87,7 @@ def test_a_merge_killed_at_any_moment_loses_nothing(inbox: Path, tmp_path: Path)
             assert leftover.read_bytes()[:8] == crypto.OLE_MAGIC or leftover.stat().st_size == 0
         _complete(inbox, folder)  # the next run completes the work
         assert state(load(register)) == state(expected), number
-        assert sorted(p.name for p in (folder / "kvitton").iterdir()) == \
-            sorted(p.name for p in (reference / "kvitton").iterdir())
+        assert _receipts(folder) == _receipts(reference)
     assert written_before_kill > 0  # some kills came after the register was written, before the receipts
 
 

@@ -7,11 +7,12 @@ says what is wrong and how to fix it; ``{fields}`` are filled where the finding 
 
 from __future__ import annotations
 
+from samrehab_cli.errors import listed
 from samrehab_cli.findings import Rule
 from samrehab_cli.schema import GENDERS, LANGUAGES
 
 _LANGUAGES = ", ".join(LANGUAGES)
-_GENDERS = ", ".join(GENDERS[:-1]) + " eller " + GENDERS[-1]
+_GENDERS = listed(GENDERS)
 
 RULES: tuple[Rule, ...] = (
     # --- structure ---------------------------------------------------------------------------------------------
@@ -21,7 +22,7 @@ RULES: tuple[Rule, ...] = (
          "Filen kontrollerades inte. {detail}"),
     Rule("S103", "varning", "Filen är inte krypterad",
          "Filen är inte krypterad. Kryptera den med ISF:s senaste lösenord innan den mailas: "
-         "samrehab encrypt {path} --in-place (eller Arkiv → Skydda arbetsbok → Kryptera med lösenord i Excel)."),
+         "samrehab encrypt {path!q} --in-place (eller Arkiv → Skydda arbetsbok → Kryptera med lösenord i Excel)."),
     Rule("S110", "fel", "Ingen veckoflik",
          "Arbetsboken har ingen veckoflik{which}. Veckoflikarna heter ÅÅÅÅ-vVV, till exempel 2020-v39; "
          "lägg till dem med samrehab weeks FIL --to VECKA."),
@@ -76,11 +77,11 @@ RULES: tuple[Rule, ...] = (
          "Kontrollsiffran i personnumret stämmer inte. Jämför siffra för siffra med personens legitimation."),
     Rule("V225", "fel", "Personnummer: fel datum eller födelsenummer",
          "Personnumret är ogiltigt: {reason}. Jämför siffra för siffra med personens legitimation."),
-    Rule("V226", "info", "Samordningsnummer",
-         "Numret är ett samordningsnummer (dag + 60). Det godtas."),
+    Rule("V226", "info", "Samordningsnummer (också med delvis okänt födelsedatum)",
+         "Numret är ett samordningsnummer (dag + 60){unknown}. Det godtas."),
     Rule("V227", "fel", "Namn saknas", "Namn saknas. Skriv personens för- och efternamn."),
-    Rule("V228", "fel", "Språk saknas eller finns inte i listan",
-         f"{{problem}} Välj ett av: {_LANGUAGES}."),
+    Rule("V228", "fel", "Språk saknas (fel) eller finns inte i listan (varning)",
+         f"{{problem}} Välj ett av: {_LANGUAGES}.", other_severity="varning"),
     Rule("V229", "fel", "Ogiltig e-postadress",
          "E-postadressen är ogiltig. Den ska se ut som namn@exempel.se: rätta den, eller töm cellen om personen "
          "saknar e-post."),
@@ -90,6 +91,9 @@ RULES: tuple[Rule, ...] = (
     Rule("V231", "fel", "Personen kan inte nås",
          "Varken e-post eller mobilnummer är ifyllt och ingen pappersenkät är markerad, så ISF kan inte nå "
          "personen. Fyll i e-post eller mobilnummer, eller Ja i Pappersenkät start."),
+    Rule("V232", "varning", "E-postadressens domän ser felskriven ut (som hotmail.con eller gmial.com)",
+         "E-postadressens domän {domain} ser ut som ett skrivfel för {meant}. Kontrollera adressen med personen och "
+         "rätta den om den är fel; samrehab ändrar den inte."),
     Rule("V240", "fel", "Inte exakt en grupp",
          "Exakt en av Behandlingsgrupp och Kontrollgrupp ska vara Ja ({seen}). Skriv Ja i gruppen enligt kuvertet "
          "och Nej (eller inget) i den andra."),
@@ -130,9 +134,10 @@ RULES: tuple[Rule, ...] = (
          "{problem}"),
     Rule("D407", "fel", "Team saknas",
          "Team saknas. Skriv vilket team deltagaren tillhör, till exempel Avesta, Hedemora eller Säter."),
-    Rule("D408", "fel", "År utan arbete eller studier är negativt, över 60 eller inget tal (varning när det saknas)",
+    Rule("D408", "fel", "År utan arbete eller studier är negativt, över 60 eller inget tal (fel), eller saknas "
+         "(varning)",
          "År utan arbete eller studier {problem}. Skriv antalet år före inskrivningen som ett tal mellan 0 och 60, "
-         "till exempel 5,5."),
+         "till exempel 5,5.", other_severity="varning"),
     Rule("D409", "varning", "Avslutsorsak Annat utan Kommentar",
          "Avslutsorsaken är Annat men Kommentar är tom. Skriv vad som ligger bakom; det redovisas i rapporten."),
     Rule("D410", "fel", "Ett datum i framtiden",

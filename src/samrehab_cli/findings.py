@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from samrehab_cli import shell
+from samrehab_cli.errors import listed
+
 if TYPE_CHECKING:
     from samrehab_cli.sheets import Row
 
@@ -72,20 +75,30 @@ class Report(BaseModel):
 class Rule:
     """A rule code with its severity, a short title for the rule table, and the Swedish message.
 
-    ``message`` may hold ``{fields}`` filled by :meth:`finding`; it says what is wrong and how to fix it.
+    ``message`` may hold ``{fields}`` filled by :meth:`finding` (``{field!q}`` quoted for the shell); it says what is
+    wrong and how to fix it. A rule reported with two severities (V228: fel when missing, varning when not in the
+    list) names the other in ``other_severity``, and its title says when each applies.
     """
 
     code: str
     severity: Severity
     title: str
     message: str
+    other_severity: Severity | None = None
+
+    @property
+    def severities(self) -> str:
+        """``fel`` or, for a rule reported with two, ``fel/varning``: as ``samrehab rules`` shows it."""
+        return f"{self.severity}/{self.other_severity}" if self.other_severity else self.severity
 
     def finding(self, file: str, *, sheet: str | None = None, cell: str | None = None, row: int | None = None,
                 column: str | None = None, value: object = None, severity: Severity | None = None,
                 **fields: object) -> Finding:
         """A finding of this rule; its message is filled in from ``fields``, and ``{header}`` names ``column``."""
+        assert severity in (None, self.severity, self.other_severity), f"{self.code} is never {severity}"
         return Finding(
-            code=self.code, severity=severity or self.severity, message=self.message.format(header=column, **fields),
+            code=self.code, severity=severity or self.severity,
+            message=shell.fill(self.message, header=column, **fields),
             file=file, sheet=sheet, cell=cell, row=row, column=column, value=None if value is None else str(value),
         )
 
@@ -108,5 +121,4 @@ def summary(counts: Counts) -> str:
         parts.append(f"{counts.info} {'notering' if counts.info == 1 else 'noteringar'}")
     if not parts:
         return "Inga fel hittades."
-    text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " och " + parts[-1]
-    return f"Hittade {text}."
+    return f"Hittade {listed(parts, 'och')}."

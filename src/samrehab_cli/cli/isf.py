@@ -1,18 +1,13 @@
 """Commands at ISF: merge the inbox into the master register, and the register's status (docs/huvudregister.md)."""
 
-import sys
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from samrehab_cli.cli import common
-from samrehab_cli.cli.common import PasswordFile, PasswordStdin, TodayOption, handled
+from samrehab_cli.cli.common import PasswordFile, PasswordStdin, TodayOption
 from samrehab_cli.render import formats
-
-if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
 
 RegisterFile = Annotated[
     Path | None,
@@ -31,7 +26,6 @@ def _default(key: str, given: Path | None, fallback: str) -> Path:
     return found
 
 
-@handled
 def merge(
     inbox: Annotated[Path | None, typer.Argument(metavar="INKORG", show_default=False,
                                                   help="Mappen med de inkomna filerna, gärna en undermapp per "
@@ -70,7 +64,7 @@ def merge(
     folder = _default("inbox", inbox, "inkorg")
     day = common.date_or_today(today_option) if today_option else today()
     passwords = common.read_passwords(password_file, password_stdin)
-    with _progress("Läser in filer") as progress:
+    with common.progress("Läser in filer") as progress:
         result = merging.merge(folder, _default("register", register, "huvudregister.xlsx"),
                                _default("receipts", receipts, "kvitton"), passwords, today=day, now=now(),
                                dry_run=dry_run, retry=retry, progress=progress)
@@ -84,7 +78,6 @@ def merge(
     raise typer.Exit(1 if result.has_errors else 0)
 
 
-@handled
 def status(
     register: RegisterFile = None,
     output_format: Annotated[str, typer.Option("--format", metavar="FORMAT", help=formats.STATUS.help)]
@@ -115,21 +108,3 @@ def status(
     assert chosen.show is not None
     chosen.show(result)
     raise typer.Exit(0 if result.audit.intact else 1)
-
-
-@contextmanager
-def _progress(label: str) -> "Iterator[Callable[[int, int], None] | None]":
-    """A progress bar on standard error while work goes on, when it is a terminal; nothing otherwise."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import Progress
-
-    with Progress(console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task(label, total=None)
-
-        def advance(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
-
-        yield advance

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from samrehab_cli import errors
 from samrehab_cli.dates import Week, week_from_sheet_name, week_of, week_range
 from samrehab_cli.isf import register as master
 from samrehab_cli.schema import YES
@@ -79,6 +80,8 @@ def binomial_p_value(successes: int, trials: int, p: float = PLANNED_TREATMENT) 
 
 
 def status(register_path: Path, passwords: crypto.Passwords, today: dt.date) -> Status:
+    if not register_path.exists():
+        raise errors.FileMissing(path=register_path)
     register, _ = master.load(register_path, passwords)
     forbund = sorted({*(r.forbund for r in register.participants.values()),
                       *(r.forbund for r in register.declined.values()),

@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel
 
+from samrehab_cli import errors
 from samrehab_cli.dates import add_months
 from samrehab_cli.findings import Finding
-from samrehab_cli.participants.period import Period, groups, percent, round1
+from samrehab_cli.participants.period import Period, groups, percent, round1, swedish_key
 
 if TYPE_CHECKING:
     from samrehab_cli.participants.read import ParticipantRegister
@@ -148,6 +149,10 @@ def compute(register: ParticipantRegister, p: Period) -> list[OrsRow]:
 
 
 # --- who needs an ORS now (samrehab ors --due) -----------------------------------------------------------------
+class UnknownTeam(errors.SamrehabError):
+    """Registret har inget team {team}; teamen är {teams}. Skriv teamets namn som i kolumnen Team."""
+
+
 class DueParticipant(BaseModel):
     participant_id: str
     team: str
@@ -176,7 +181,11 @@ def due(register: ParticipantRegister, day: dt.date, team: str | None = None) ->
     when = np.datetime64(day, "s")
     enrolled = (df["start"] <= when) & ~(df["end"] < when)
     if team is not None:
-        enrolled &= df["team"].map(lambda t: str(t).casefold() == team.strip().casefold()).astype(bool)
+        chosen = df["team"].map(lambda t: str(t).casefold() == team.strip().casefold()).astype(bool)
+        if not chosen.any():  # a typo must not read as "nobody is due"
+            teams = sorted({str(t) for t in df["team"]}, key=swedish_key) or ["inga (registret har inga giltiga rader)"]
+            raise UnknownTeam(team=team.strip(), teams=errors.listed(teams, "och"))
+        enrolled &= chosen
     last: dict[object, dt.date] = {}
     if register.ors is not None:
         ors = register.ors

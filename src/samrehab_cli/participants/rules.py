@@ -29,14 +29,28 @@ SCORE_STEP = Decimal("0.1")
 
 def check(rows: Sequence[SourceRow], today: dt.date) -> list[Finding]:
     """Every finding D401–D410 for ``rows``, in row order."""
-    counts = Counter(r.row.value("participant_id") for r in rows)
+    places: dict[object, list[SourceRow]] = {}
+    for source in rows:
+        places.setdefault(source.row.value("participant_id"), []).append(source)
     found: list[Finding] = []
     for source in rows:
-        found += check_row(source, today, duplicated=counts[source.row.value("participant_id")] > 1)
+        pid = source.row.value("participant_id")
+        same = places[pid] if pid is not None else ()
+        found += check_row(source, today, others=[other for other in same if other is not source] if len(same) > 1
+                           else ())
     return found
 
 
-def check_row(source: SourceRow, today: dt.date, *, duplicated: bool = False) -> list[Finding]:
+def _where(source: SourceRow, seen_from: SourceRow) -> str:
+    """Where another row is, as seen from a row: ``rad 5``, ``fliken Hedemora rad 5`` or ``b.xlsx, fliken … rad 5``."""
+    sheet, number = source.row.sheet.name, source.row.number
+    if source.file != seen_from.file:
+        return f"{source.file}, fliken {sheet} rad {number}"
+    return f"rad {number}" if sheet == seen_from.row.sheet.name else f"fliken {sheet} rad {number}"
+
+
+def check_row(source: SourceRow, today: dt.date, *, others: Sequence[SourceRow] = ()) -> list[Finding]:
+    """The findings of one participant row; ``others`` are the other rows with its Deltagar-ID (D401)."""
     row, file = source.row, source.file
     found: list[Finding] = []
 
@@ -46,8 +60,9 @@ def check_row(source: SourceRow, today: dt.date, *, duplicated: bool = False) ->
 
     if row["participant_id"].empty:
         add("D401", "participant_id", problem="saknas")
-    elif duplicated:
-        add("D401", "participant_id", problem="finns på flera rader")
+    elif others:
+        more = f" (och {len(others) - 1} rader till)" if len(others) > 1 else ""
+        add("D401", "participant_id", problem=f"finns också på {_where(others[0], source)}{more}")
     if row["team"].empty:
         add("D407", "team")
     start, end = row["start"], row["end"]

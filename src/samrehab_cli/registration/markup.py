@@ -5,10 +5,16 @@ Excel note with the Swedish message(s). Each week sheet of the copy is made easy
 the header row frozen, readable and with filter buttons (Excel filters by fill colour, so only the rows with a red
 cell can be shown), printed fitted to the page width. The copy is made and encrypted in memory; the caller writes
 it atomically. The input is never changed.
+
+A copy marked before (a coordinator corrects cells in the marked copy and checks it again) starts clean: samrehab's
+earlier notes and fills go first, and a person's note that samrehab kept inside its own comes back as it was. The
+placeholder Excel writes for a threaded comment ("[Threaded comment] Your version of Excel …") is never copied into
+a note; the words of the comment are.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +30,9 @@ if TYPE_CHECKING:
 
 FILLS = {"fel": "FF8080", "varning": "FFE066", "info": "DDEBF7"}
 AUTHOR = "samrehab validate"
+KEPT = "\n\n--- Tidigare anteckning ({author}) ---\n"  # a person's note, kept after samrehab's own
+_KEPT = re.compile(r"\n\n--- Tidigare anteckning \((.*?)\) ---\n(.*)\Z", re.DOTALL)
+_THREADED = "[Threaded comment]"
 
 
 def marked_copy(opened: crypto.Opened, path: Path, passwords: crypto.Passwords, findings: Iterable[Finding]) -> bytes:
@@ -47,6 +56,7 @@ def mark(book: OpenpyxlWorkbook, findings: Iterable[Finding]) -> int:
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
 
+    unmark(book)
     by_cell: dict[tuple[str, str], list[Finding]] = {}
     for finding in findings:
         if finding.sheet is not None and finding.cell is not None:
@@ -58,11 +68,13 @@ def mark(book: OpenpyxlWorkbook, findings: Iterable[Finding]) -> int:
         cell = book[sheet][ref]
         worst = min((f.severity for f in found), key=SEVERITIES.index)
         cell.fill = PatternFill("solid", fgColor=FILLS[worst])
-        notes = [f"{f.code} ({f.severity}): {f.message}" for f in found]
-        if cell.comment is not None and cell.comment.author != AUTHOR:  # keep a note the coordinator wrote
-            notes.append(cell.comment.text)
-        comment = Comment("\n\n".join(notes), AUTHOR)
-        comment.width, comment.height = 320, 80 + 60 * len(notes)
+        text = "\n\n".join(f"{f.code} ({f.severity}): {f.message}" for f in found)
+        earlier = cell.comment
+        words = _words(earlier.text) if earlier is not None else ""
+        if earlier is not None and words:  # keep a note the coordinator wrote, to give back when marked again
+            text += KEPT.format(author=earlier.author or "okänd") + words
+        comment = Comment(text, AUTHOR)
+        comment.width, comment.height = 320, 80 + 60 * (len(found) + bool(words))
         cell.comment = comment
         marked += 1
     return marked
@@ -98,3 +110,32 @@ def _in_a_range(sheet: Worksheet, index: int) -> bool:
     """Whether column ``index`` shares its width with other columns (``<col min=2 max=5>``): a width of its own
     would overlap that range, which Excel repairs on opening."""
     return any((d.min or 0) <= index <= (d.max or 0) and d.min != d.max for d in sheet.column_dimensions.values())
+
+
+def unmark(book: OpenpyxlWorkbook) -> int:
+    """Take away samrehab's marks: its notes (a person's note kept inside one comes back) and their fills."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    colours = set(FILLS.values())
+    cleared = 0
+    for sheet in book.worksheets:
+        for cell in list(sheet._cells.values()):  # only the cells that exist, not the whole used range
+            if cell.comment is None or cell.comment.author != AUTHOR:
+                continue
+            kept = _KEPT.search(cell.comment.text)
+            cell.comment = Comment(kept[2], kept[1]) if kept else None
+            if str(cell.fill.fgColor.rgb)[-6:] in colours:
+                cell.fill = PatternFill()
+            cleared += 1
+    return cleared
+
+
+def _words(note: str) -> str:
+    """A note's words: as written, or for Excel's placeholder of a threaded comment the comment and its replies."""
+    if not note.startswith(_THREADED):
+        return note
+    _, found, thread = note.partition("\nComment:\n")
+    lines = [line.strip() for line in thread.splitlines()]
+    return "\n".join("Svar:" if line.startswith("Repl") and line.endswith(":") else line
+                      for line in lines if line) if found else ""

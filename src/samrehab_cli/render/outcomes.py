@@ -1,12 +1,13 @@
-"""The outcome tables and the ORS table (docs/utfall.md) for people: rich tables on a terminal, plain text
-otherwise, and CSV for Swedish Excel (the report workbook is :mod:`outcomes_workbook`). Never an SRS score."""
+"""The outcome tables and the ORS table (docs/utfall.md) for people: rich tables, on a terminal with colours and
+otherwise as plain text of the same tables; CSV for Swedish Excel (the report workbook is :mod:`outcomes_workbook`).
+Never an SRS score."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from samrehab_cli.render.common import console, figure, is_terminal, share, to_csv, write
+from samrehab_cli.render.common import console, figure, is_terminal, show, to_csv, write_bytes
 from samrehab_cli.render.report import report_human
 
 if TYPE_CHECKING:
@@ -54,49 +55,26 @@ ORS_HEADERS = {
 
 
 
-def _figure(key: str, value: Any) -> str:
-    unit = "%" if key == "goal_attainment_percent" else BACKGROUND_HEADERS.get(key, ("", ""))[1]
-    return figure(value, unit)
-
-
-def _ors_figure(key: str, value: Any) -> str:
-    return figure(value, ORS_HEADERS[key][1])
-
-
 def ors_human(result: Outcomes, out: Console, terminal: bool) -> None:
     """The ORS table (docs/utfall.md): a row per measure, a column per group; nothing when there is no ORS data."""
     if not result.ors:
         return
-    title = f"ORS och SRS {result.period.label}"
     out.print()
-    if terminal:
-        measures = [(key, header, unit) for key, (header, unit) in ORS_HEADERS.items()]
-        for table in _group_tables(result.ors, title, measures,
-                                   ("monthly_percent", "deteriorated_percent", "recovered_percent")):
-            out.print(table)
-    else:
-        out.print(title, markup=False)
-        for row in result.ors:
-            out.print()
-            out.print(f"{_SECTIONS[row.group]}: {row.name}" if row.group != "total" else row.name, markup=False)
-            for key, (header, _) in ORS_HEADERS.items():
-                out.print(f"  {header}: {_ors_figure(key, getattr(row, key))}", markup=False)
+    measures = [(key, header, unit) for key, (header, unit) in ORS_HEADERS.items()]
+    for table in _group_tables(result.ors, f"ORS och SRS {result.period.label}", measures,
+                               ("monthly_percent", "deteriorated_percent", "recovered_percent"), plain=not terminal):
+        show(out, table, plain=not terminal)
     if result.excluded_ors_rows:
         out.print(f"ORS-rader med fynd som inte är med i ORS-tabellen: {result.excluded_ors_rows}.")
 
 
 def outcomes_human(result: Outcomes, out: Console | None = None, terminal: bool | None = None) -> None:
-    """The outcome tables: rich tables on a terminal, plain text blocks otherwise."""
+    """The outcome tables, the same on a terminal (with colours) and in a file (plain text, 100 columns at most)."""
     out = out or console()
     terminal = is_terminal() if terminal is None else terminal
-    out.soft_wrap = not terminal
     p = result.period
     title = f"Utfall {p.label} ({p.start.isoformat()}–{p.end.isoformat()})"
-    previous = p.previous().label
-    if terminal:
-        _outcome_tables(result, out, title, previous)
-    else:
-        _outcome_text(result, out, title, previous)
+    _outcome_tables(result, out, title, p.previous().label, plain=not terminal)
     ors_human(result, out, terminal)
     support, without = _with_support(result)
     work = sum(s.count for s in result.work_support)
@@ -132,15 +110,17 @@ def findings_human(result: Outcomes, out: Console, terminal: bool) -> None:
 
 def _group_tables(rows: Sequence[OutcomeRow] | Sequence[OrsRow], caption: str,
                   measures: Sequence[tuple[str, str, str]], sections: Sequence[str],
-                  pick: Callable[[Any], Any] = lambda row: row) -> list[Table]:
+                  pick: Callable[[Any], Any] = lambda row: row, *, plain: bool = False) -> list[Table]:
     """Rich tables, a row per measure and a column per group: Totalt with the teams, then Totalt with the genders.
 
     ``measures`` are (key, label, unit): ``%``, ``±`` (signed), ``1`` (one decimal), a word (``år``) or ``""``.
+    ``plain`` draws the lines in ASCII, for a text file.
     """
     from rich import box
     from rich.markup import escape
     from rich.table import Table
 
+    lines = box.Box("    \n    \n -- \n    \n    \n    \n    \n    \n", ascii=True) if plain else box.SIMPLE_HEAD
     tables = []
     total = [row for row in rows if row.group == "total"]
     for group, heading in (("team", "totalt och per team"), ("kon", "per kön")):
@@ -148,7 +128,7 @@ def _group_tables(rows: Sequence[OutcomeRow] | Sequence[OrsRow], caption: str,
         columns = [(row, figures) for row, figures in columns if figures is not None]
         if len(columns) <= 1 and group == "kon":
             continue
-        t = Table(title=f"{caption}, {heading}", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+        t = Table(title=f"{caption}, {heading}", title_justify="left", box=lines, pad_edge=False)
         t.add_column("Mått", min_width=16)
         for row, _ in columns:
             t.add_column(escape(row.name), justify="right", no_wrap=True)
@@ -159,34 +139,17 @@ def _group_tables(rows: Sequence[OutcomeRow] | Sequence[OrsRow], caption: str,
     return tables
 
 
-def _outcome_tables(result: Outcomes, out: Console, title: str, previous: str) -> None:
-    """A row per measure (the policy's headers), a column per group; the previous period below."""
+def _outcome_tables(result: Outcomes, out: Console, title: str, previous: str, *, plain: bool) -> None:
+    """A row per measure (the policy's headers), a column per group; the previous period below, as complete."""
     measures = [(k, h, "%" if k == "goal_attainment_percent" else "") for k, h in OUTCOME_HEADERS.items()]
     measures += [(k, h, unit) for k, (h, unit) in BACKGROUND_HEADERS.items()]
     sections = ("dropouts", "other", "active_next_period", "goal_attainment_percent")
-    for table in _group_tables(result.rows, title, measures, sections):
-        out.print(table)
+    for table in _group_tables(result.rows, title, measures, sections, plain=plain):
+        show(out, table, plain=plain)
     if any(row.previous is not None for row in result.rows):
         for table in _group_tables(result.rows, f"Föregående period {previous}", measures, sections,
-                                   pick=lambda row: row.previous):
-            out.print(table)
-
-
-def _outcome_text(result: Outcomes, out: Console, title: str, previous: str) -> None:
-    out.soft_wrap = True
-    out.print(title, markup=False)
-    for row in result.rows:
-        out.print()
-        out.print(f"{_SECTIONS[row.group]}: {row.name}" if row.group != "total" else row.name, markup=False)
-        for key, header in OUTCOME_HEADERS.items():
-            out.print(f"  {header}: {_figure(key, getattr(row, key))}", markup=False)
-        for key, (header, _) in BACKGROUND_HEADERS.items():
-            out.print(f"  {header}: {_figure(key, getattr(row, key))}", markup=False)
-        if row.previous is not None:
-            prev = row.previous
-            out.print(f"  Föregående period {previous}: {prev.active} aktiva, {prev.exits} avslut, "
-                      f"{prev.dropouts} dropouts, {prev.positive} positivt utfall, måluppfyllelse "
-                      f"{share(prev.goal_attainment_percent)}", markup=False)
+                                   pick=lambda row: row.previous, plain=plain):
+            show(out, table, plain=plain)
 
 
 def _outcome_table_rows(result: Outcomes) -> tuple[list[str], list[list[object]]]:
@@ -208,9 +171,10 @@ def _outcome_table_rows(result: Outcomes) -> tuple[list[str], list[list[object]]
 
 
 def print_csv(result: Outcomes) -> None:
-    write(outcomes_csv(result))
+    write_bytes(csv_bytes(result))
 
 
-def outcomes_csv(result: Outcomes) -> str:
+def csv_bytes(result: Outcomes) -> bytes:
+    """The outcome table as a CSV file for Swedish Excel (the current period's rows, then the previous one's)."""
     header, rows = _outcome_table_rows(result)
     return to_csv(header, rows)

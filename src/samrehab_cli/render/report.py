@@ -41,14 +41,28 @@ def report_human(report: Report, out: Console | None = None, terminal: bool | No
     out.print(f"[{style}]{summary(report.counts)}[/]" if terminal else summary(report.counts), markup=terminal)
 
 
+#: What to do when a file could not be opened: nothing in it was checked, so there is nothing to correct in it yet.
+_NOT_OPENED = {
+    "S102": "En fil som inte öppnades (S102) behöver ISF:s lösenord: ange det med --password-file (äldre lösenord på "
+            "raderna under det senaste), --password-stdin eller SAMREHAB_PASSWORD, eller skriv det när samrehab "
+            "frågar i en terminal.",
+    "S101": "En fil som inte kunde läsas (S101) kontrollerades inte: rätta det som står ovan (filnamnet, eller spara "
+            "filen på nytt som .xlsx i Excel) och kör igen.",
+}
+
+
 def validate_human(report: Report, out: Console | None = None, terminal: bool | None = None) -> None:
-    """:func:`report_human`, then what to do next."""
+    """:func:`report_human`, then what to do next: the advice that fits what was found."""
     out = out or console()
     report_human(report, out, terminal)
-    if report.counts.fel:
+    codes = {f.code for f in report.findings if f.severity == "fel"}
+    for code, advice in _NOT_OPENED.items():
+        if code in codes:
+            out.print(advice, markup=False)
+    if codes - set(_NOT_OPENED):
         out.print("Rätta felen och kör samrehab validate igen. Med --mark -o granskad.xlsx markeras cellerna i en "
                   "kopia av filen; samrehab rules visar alla regler.", markup=False)
-    elif report.counts.varning:
+    elif report.counts.varning and not codes:
         out.print("Inga fel. Gå igenom varningarna innan filen skickas; samrehab rules visar alla regler.",
                   markup=False)
 
@@ -89,12 +103,13 @@ def rules_human(rules: Sequence[Rule], out: Console | None = None, terminal: boo
         for header in ("Kod", "Allvarlighet", "Regel"):
             table.add_column(header)
         for rule in rules:
-            table.add_row(rule.code, f"[{_SEVERITY_STYLE[rule.severity]}]{rule.severity}[/]", rule.title)
+            shown = [rule.severity, *([rule.other_severity] if rule.other_severity else [])]
+            table.add_row(rule.code, "/".join(f"[{_SEVERITY_STYLE[s]}]{s}[/]" for s in shown), rule.title)
         out.print(table)
         return
     out.soft_wrap = True
     for rule in rules:
-        out.print(f"{rule.code}  {rule.severity:<7}  {rule.title}", markup=False, highlight=False)
+        out.print(f"{rule.code}  {rule.severities:<11}  {rule.title}", markup=False, highlight=False)
 
 
 def rules_markdown(rules: Sequence[Rule]) -> str:
@@ -104,7 +119,7 @@ def rules_markdown(rules: Sequence[Rule]) -> str:
              "`fel` måste rättas innan filen skickas (slutkod 1), `varning` bör ses över, `info` är en notering. "
              "Ord inom klammer, som `{header}`, fylls i med kolumnen, datumet eller orsaken där fyndet görs.", "",
              "| kod | allvarlighet | regel | meddelande |", "|---|---|---|---|"]
-    lines += [f"| {r.code} | {r.severity} | {r.title} | {r.message.replace('|', '/')} |" for r in rules]
+    lines += [f"| {r.code} | {r.severities} | {r.title} | {r.message.replace('|', '/')} |" for r in rules]
     return "\n".join(lines) + "\n"
 
 

@@ -27,18 +27,22 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 
 Encryption = Literal["agile", "standard", "rc4", "rc4_cryptoapi", "xor"]
-#: A prompt: called with ``confirm=True`` when encrypting (asked twice), returns the password typed.
-Asker = Callable[[bool], str]
+#: Why a prompt asks: to open a file, to encrypt (the prompt asks twice), or because no password known opened the
+#: file it names (an older one, once a run: so that a file from before ISF's newest password opens without a file).
+Purpose = Literal["read", "write", "older"]
+#: A prompt: called with its purpose and the file (for "older"), returns the password typed.
+Asker = Callable[[Purpose, Path | None], str]
 
 
 class Passwords:
     """The passwords known for this run, newest first. It never shows them: not in repr, str or a traceback."""
 
-    __slots__ = ("_items", "_ask")
+    __slots__ = ("_items", "_ask", "_older_asked")
 
     def __init__(self, items: list[str] | tuple[str, ...] = (), ask: Asker | None = None) -> None:
         self._items = [p for p in items if p]
         self._ask = ask
+        self._older_asked = False
 
     def __repr__(self) -> str:
         return f"<Passwords: {len(self._items)} kända, dolda>"
@@ -52,10 +56,10 @@ class Passwords:
     def __len__(self) -> int:
         return len(self._items)
 
-    def _asked(self, confirm: bool) -> str | None:
+    def _asked(self, purpose: Purpose) -> str | None:
         if self._items or self._ask is None:
             return self._items[0] if self._items else None
-        password = self._ask(confirm)
+        password = self._ask(purpose, None)
         if not password:
             raise errors.NoPassword()
         self._items.append(password)
@@ -65,15 +69,22 @@ class Passwords:
         """Ask for the password now, in this process, when any of ``paths`` is encrypted and none is known yet (a
         worker process must never prompt)."""
         if not self._items and self._ask is not None and any(map(_looks_encrypted, paths)):
-            self._asked(confirm=False)
+            self._asked("read")
 
-    def _for_reading(self, first: int | None = None) -> Iterator[tuple[int, str]]:
-        """Each password with its slot, newest first (``first``'s slot before the others), then Excel's default."""
-        self._asked(confirm=False)
+    def _for_reading(self, path: Path, first: int | None = None) -> Iterator[tuple[int, str]]:
+        """The known passwords (newest first, but ``first``'s slot before the others), Excel's default, then one
+        older password asked at the prompt."""
+        self._asked("read")
         known = [*enumerate(self._items), (len(self._items), EXCEL_DEFAULT_PASSWORD)]
         if first is not None and 0 < first < len(known):
             known.insert(0, known.pop(first))
         yield from known
+        if self._ask is not None and not self._older_asked:
+            self._older_asked = True
+            older = self._ask("older", path)
+            if older and older not in self._items:
+                self._items.append(older)
+                yield len(self._items) - 1, older
 
     def receipt_keys(self) -> list[bytes]:
         """The key of receipts' row fingerprints for each known password, newest first (see :func:`receipt_key`)."""
@@ -82,7 +93,7 @@ class Passwords:
     def receipt_key_for(self, opened: Opened) -> bytes:
         """The receipt key of the password that opened a file; the newest one's when it was not encrypted (or only
         with Excel's public default password, which would make the fingerprints guessable)."""
-        self._asked(confirm=False)
+        self._asked("read")
         if not self._items:
             raise errors.NoPassword()
         slot = opened.slot if opened.slot is not None and opened.slot < len(self._items) else 0
@@ -91,7 +102,7 @@ class Passwords:
     def _for_writing(self, slot: int = 0) -> str:
         if slot == len(self._items) and self._items:  # the file was opened with Excel's default password
             return EXCEL_DEFAULT_PASSWORD
-        newest = self._asked(confirm=True)
+        newest = self._asked("write")
         if newest is None:
             raise errors.NoPassword()
         return self._items[slot] if 0 < slot < len(self._items) else newest
@@ -117,7 +128,9 @@ def read_password_file(path: Path) -> list[str]:
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
-        raise errors.FileMissing(path=path) from None
+        raise errors.PasswordFileMissing(path=path) from None
+    if stat.S_ISDIR(mode):
+        raise errors.PasswordFileIsAFolder(path=path)
     if os.name == "posix" and mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise errors.PasswordFileUnsafe(path=path)
     try:
@@ -207,7 +220,7 @@ def open_bytes(data: bytes, passwords: Passwords, path: Path, first: int | None 
     from msoffcrypto import exceptions as mso
 
     tried = 0
-    for slot, password in passwords._for_reading(first):
+    for slot, password in passwords._for_reading(path, first):
         office = _office_file(data, path)
         tried += 1
         try:
