@@ -18,6 +18,7 @@ import contextlib
 import multiprocessing
 import os
 import signal
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -226,12 +227,19 @@ def _quiet() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 2)
         os.close(devnull)
+        # new stream objects: a lock the parent's threads (a progress bar) held at the fork is not inherited
+        sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115  # open for the worker's whole life
 
 
 def _limit_memory(limit: int) -> None:
+    """Let the worker grow by ``limit`` bytes of address space beyond what it inherited from the parent (which may
+    hold a large register when it forks): an allocation past that fails, as a MemoryError or an abort of the reader,
+    and costs only the item."""
     with contextlib.suppress(ImportError, ValueError, OSError):
         import resource
 
+        with open("/proc/self/statm") as statm:
+            inherited = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        wanted = limit if hard == resource.RLIM_INFINITY else min(limit, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+        wanted = inherited + limit
+        resource.setrlimit(resource.RLIMIT_AS, (wanted if hard == resource.RLIM_INFINITY else min(wanted, hard), hard))
