@@ -44,6 +44,10 @@ def merge(
     = False,
     retry: Annotated[bool, typer.Option("--retry", help="Läs in igen filer som inte kunde läsas förra gången (till "
                                                         "exempel när ett lösenord saknades).")] = False,
+    allocation: Annotated[list[Path] | None, typer.Option("--allocation", metavar="FIL", show_default=False,
+                                                         help="Ett förbunds kuvertlista (samrehab envelopes); ges "
+                                                              "en gång per förbund. En grupp som inte stämmer med "
+                                                              "kuvertet blir K330.")] = None,
     output_format: Annotated[str, typer.Option("--format", metavar="FORMAT", help=formats.MERGE.help)]
     = formats.MERGE.default,
     today_option: TodayOption = None,
@@ -62,6 +66,8 @@ def merge(
         samrehab merge inkorg/
 
         samrehab merge inkorg/ --dry-run
+
+        samrehab merge inkorg/ --allocation kuvert-Avesta.xlsx --allocation kuvert-Hedemora.xlsx
     """
     from samrehab_cli.dates import now, today
     from samrehab_cli.isf import merge as merging
@@ -73,7 +79,7 @@ def merge(
     with _progress("Läser in filer") as progress:
         result = merging.merge(folder, _default("register", register, "huvudregister.xlsx"),
                                _default("receipts", receipts, "kvitton"), passwords, today=day, now=now(),
-                               dry_run=dry_run, retry=retry, progress=progress)
+                               dry_run=dry_run, retry=retry, allocations=allocation or (), progress=progress)
     assert chosen.show is not None
     chosen.show(result)
     if result.not_retried and chosen.name == "human":
