@@ -59,6 +59,14 @@ class Window(BaseModel):
     def __contains__(self, day: object) -> bool:
         return isinstance(day, dt.date) and (self.first is None or self.first <= day) and day <= self.last
 
+    def describe(self) -> str:
+        """``2021-02-28``, ``2020-09-21–2020-10-31`` or ``till och med 2020-11-07``."""
+        if self.first is None:
+            return f"till och med {self.last.isoformat()}"
+        if self.first == self.last:
+            return self.last.isoformat()
+        return f"{self.first.isoformat()}–{self.last.isoformat()}"
+
 
 class RowRef(BaseModel):
     forbund: str
@@ -262,7 +270,7 @@ def survey_lists(register: master.MasterRegister, result: Surveys) -> list[ListF
                          values.get("language"), contact))
         lists.append(ListFile(f"enkäter-{day}-{channel}", outfiles.Table(
             "E-post" if channel == "e-post" else "SMS", (*CONTACT_HEADERS, header), rows,
-            title=f"Enkäter att skicka med {'e-post' if channel == 'e-post' else 'SMS'} ({_span(result.window)})",
+            title=f"Enkäter att skicka med {'e-post' if channel == 'e-post' else 'SMS'} ({result.window.describe()})",
             widths=(22, 12, 9, 12, 26, 14, 30)), contacts=True))
     paper: dict[str, list[Due]] = {}
     for item in result.due:
@@ -275,12 +283,6 @@ def survey_lists(register: master.MasterRegister, result: Surveys) -> list[ListF
             title=f"Pappersenkäter från ISF till {forbund}: skriv löpnumret på enkäten", widths=(14, 10, 14)),
             contacts=False))
     return lists
-
-
-def _span(window: Window) -> str:
-    if window.first == window.last:
-        return window.last.isoformat()
-    return f"{window.first.isoformat() if window.first else 'början'}–{window.last.isoformat()}"
 
 
 def _sms_number(text: str) -> str:

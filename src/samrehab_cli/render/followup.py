@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from samrehab_cli.isf.envelopes import EnvelopeResult
-    from samrehab_cli.isf.followup import Reminders, RowRef, Surveys, Window
+    from samrehab_cli.isf.followup import Reminders, RowRef, Surveys
     from samrehab_cli.isf.outfiles import Table
     from samrehab_cli.isf.purge import KeptRow, PurgeResult
 
@@ -53,12 +53,6 @@ def _count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-def _span(window: Window) -> str:
-    if window.first == window.last:
-        return window.last.isoformat()
-    return f"{window.first.isoformat() if window.first else 'från början'}–{window.last.isoformat()}"
-
-
 def _undated(out: Console, rows: Sequence[RowRef], what: str) -> None:
     if rows:
         _say(out, f"{_count(len(rows), 'rad', 'rader')} saknar datum för informationsmöte och samtycke, så {what} "
@@ -85,11 +79,11 @@ def reminders_human(result: Reminders, out: Console | None = None, terminal: boo
     out, terminal = _start(terminal, out)
     rows = [(f.forbund, r.serial, r.call_date.isoformat()) for f in result.forbund for r in f.reminders]
     if rows:
-        _table(out, terminal, f"Påminnelser {_span(result.window)}: kontrollgruppen ska kallas om en månad",
+        _table(out, terminal, f"Påminnelser {result.window.describe()}: kontrollgruppen ska kallas om en månad",
                ("Förbund", "Löpnummer", "Kallas"), rows)
         _say(out, f"{_count(len(rows), 'person', 'personer')} i {len(result.forbund)} förbund.")
     else:
-        _say(out, f"Ingen i kontrollgruppen ska påminnas om {_span(result.window)}.")
+        _say(out, f"Ingen i kontrollgruppen ska påminnas om {result.window.describe()}.")
     written = [f.file for f in result.forbund if f.file]
     if written:
         _say(out, "Skrev en krypterad lista per förbund (bara löpnummer och datum): " + ", ".join(written))
@@ -106,13 +100,13 @@ def surveys_human(result: Surveys, out: Console | None = None, terminal: bool | 
     rows = [(d.forbund, d.serial, SURVEY_NAMES[d.survey], d.due.isoformat(), CHANNEL_NAMES[d.channel])
             for d in result.due]
     if rows:
-        _table(out, terminal, f"Enkäter att skicka {_span(result.window)}",
+        _table(out, terminal, f"Enkäter att skicka {result.window.describe()}",
                ("Förbund", "Löpnummer", "Enkät", "Förfallodag", "Kanal"), rows)
         counts = [f"{CHANNEL_NAMES[c]}: {n}" for c in CHANNEL_NAMES
                   if (n := sum(d.channel == c for d in result.due))]
         _say(out, f"{_count(len(rows), 'enkät', 'enkäter')} ({', '.join(counts)}).")
     else:
-        _say(out, f"Inga enkäter att skicka {_span(result.window)}.")
+        _say(out, f"Inga enkäter att skicka {result.window.describe()}.")
     if result.already_sent:
         _say(out, f"{result.already_sent} redan skickade enligt {result.sent_log} visas inte.")
     unreachable = [d for d in result.due if d.channel == "saknas"]
