@@ -303,3 +303,22 @@ def test_no_name_email_or_phone_in_reminders_or_paper_lists(run, register: Path,
     contacts = _text_of(tmp_path / "l" / "enkäter-2021-12-31-e-post.xlsx") + \
         _text_of(tmp_path / "l" / "enkäter-2021-12-31-sms.xlsx")
     assert sum(bool(p.search(contacts)) for p in patterns) >= 10  # the scan sees what is there
+
+
+@pytest.mark.parametrize("command", ["envelopes", "reminders", "surveys", "purge"])
+def test_help_is_swedish_with_examples(run, command: str) -> None:
+    result = run(command, "--help")
+    assert result.exit_code == 0 and "Exempel:" in result.stdout and f"samrehab {command}" in result.stdout
+
+
+def test_cli_mark_sent_writes_the_lists_and_the_log(run, register: Path, tmp_path: Path, password_file: Path) -> None:
+    args = ["surveys", "--register", register, "--date", "2020-08-31", "--sent", tmp_path / "skickat.xlsx",
+            "--password-file", password_file]
+    refused = run(*args, "--mark-sent")
+    assert refused.exit_code == 2 and "-o MAPP" in refused.stderr and not (tmp_path / "skickat.xlsx").exists()
+    marked = run(*args, "--mark-sent", "-o", tmp_path / "l")
+    assert marked.exit_code == 0, marked.output
+    assert f"Markerade 10 enkäter som skickade i {tmp_path / 'skickat.xlsx'}." in marked.stdout
+    again = run(*args)
+    assert again.exit_code == 0 and "Inga enkäter att skicka till och med 2020-08-31." in again.stdout
+    assert "10 redan skickade" in again.stdout

@@ -2,7 +2,7 @@
 (docs/uppfoljning.md)."""
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -12,6 +12,9 @@ from samrehab_cli.cli.common import Force, PasswordFile, PasswordStdin, handled
 from samrehab_cli.cli.isf import RegisterFile
 from samrehab_cli.cli.isf import _default as default_path
 from samrehab_cli.render import formats
+
+if TYPE_CHECKING:
+    import datetime as dt
 
 REGISTER = "huvudregister.xlsx"
 
@@ -134,7 +137,7 @@ def surveys(
 
         samrehab surveys --sent skickat.xlsx --mark-sent -o enkater/
     """
-    from samrehab_cli.dates import parse_date_option
+    from samrehab_cli.dates import parse_date_option, today
     from samrehab_cli.isf import followup
     from samrehab_cli.render.followup import list_csv
 
@@ -142,13 +145,16 @@ def surveys(
     if plaintext and output is None:
         raise errors.BadOption(message="--plaintext gäller listorna som skrivs med -o MAPP.")
     last = common.date_or_today(date)
-    first = parse_date_option(from_date) if from_date else None if sent is not None else last
+    if from_date:
+        first: dt.date | None = parse_date_option(from_date)
+    else:  # one day; with a sent-log, everything not sent yet
+        first = None if sent is not None else last
     if first is not None and first > last:
         raise errors.BadOption(message=f"--from {first} är efter {last}. Ange den tidigare dagen med --from.")
     result = followup.surveys(default_path("register", register, REGISTER),
                               common.read_passwords(password_file, password_stdin),
                               followup.Window(first=first, last=last), sent_log=sent, mark_sent=mark_sent,
-                              folder=output, today=last, plaintext=list_csv if plaintext else None, force=force)
+                              folder=output, today=today(), plaintext=list_csv if plaintext else None, force=force)
     assert chosen.show is not None
     chosen.show(result)
     if plaintext and result.files:

@@ -236,6 +236,7 @@ def make(path: Path, passwords: crypto.Passwords, *, count: int, today: dt.date,
     generator = rng if rng is not None else secrets.SystemRandom()
     with lock.held(path):
         if continued:
+            lock.refuse_if_open_in_excel(path)
             allocation = read(path, passwords)
             if forbund and forbund.strip().casefold() != allocation.forbund.casefold():
                 raise WrongForbund(path=path, found=allocation.forbund, given=forbund.strip())

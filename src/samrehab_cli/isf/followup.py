@@ -178,9 +178,7 @@ def write_reminders(result: Reminders, folder: Path, passwords: crypto.Passwords
     targets = [folder / f"påminnelse-{outfiles.slug(f.forbund)}-{first.isoformat()}.xlsx" for f in result.forbund]
     _check_free(targets, force)
     for item, path in zip(result.forbund, targets, strict=True):
-        book = outfiles.Book()
-        book.table(reminder_table(item))
-        outfiles.save(path, book.bytes(), passwords)
+        outfiles.save_table(path, reminder_table(item), passwords)
         item.file = str(path)
 
 
@@ -328,6 +326,8 @@ def surveys(register_path: Path, passwords: crypto.Passwords, window: Window, *,
     register = load_register(register_path, passwords)
     guard = lock.held(sent_log) if mark_sent and sent_log is not None else nullcontext()
     with guard:
+        if mark_sent and sent_log is not None:
+            lock.refuse_if_open_in_excel(sent_log)
         logged: list[list[object]] = []
         if sent_log is not None and (sent_log.exists() or not mark_sent):
             logged = read_sent(sent_log, passwords)
@@ -342,19 +342,15 @@ def surveys(register_path: Path, passwords: crypto.Passwords, window: Window, *,
                 if plaintext is not None and item.contacts:
                     files.atomic_write(path, plaintext(item.table))
                 else:
-                    book = outfiles.Book()
-                    book.table(item.table)
-                    outfiles.save(path, book.bytes(), passwords)
+                    outfiles.save_table(path, item.table, passwords)
                 result.files.append(str(path))
         if mark_sent and sent_log is not None:
             sent = [d for d in result.due if d.channel != "saknas"]
             if sent:
                 rows = [*logged, *([d.forbund, d.serial, SURVEY[d.survey].label, d.due, d.channel, today]
                                    for d in sent)]
-                book = outfiles.Book()
-                book.table(outfiles.Table(SENT_SHEET, SENT_HEADERS, rows, title="Skickade enkäter",
-                                          widths=(22, 12, 9, 12, 9, 12)))
-                outfiles.save(sent_log, book.bytes(), passwords)
+                outfiles.save_table(sent_log, outfiles.Table(SENT_SHEET, SENT_HEADERS, rows, title="Skickade enkäter",
+                                                             widths=(22, 12, 9, 12, 9, 12)), passwords)
             result.marked_sent = len(sent)
     return result
 

@@ -405,6 +405,8 @@ def cross_check(run: _Run) -> None:
 def allocation_check(run: _Run, allocations: dict[str, dict[int, str]]) -> None:
     """A consenting row of a förbund with an allocation list whose group differs from its envelope's, or whose
     envelope is not in the list (K330); every row is checked, and each mismatch reported once."""
+    if not allocations:
+        return
     reported = {(p.kind, p.forbund, p.serial, p.register_value, p.file_value) for p in run.register.problems}
     for row in run.register.participants.values():
         groups = allocations.get(row.forbund.casefold())

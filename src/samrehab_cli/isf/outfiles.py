@@ -94,6 +94,13 @@ def save(path: Path, data: bytes, passwords: crypto.Passwords) -> None:
     files.atomic_write(path, crypto.encrypt(data, passwords, path))
 
 
+def save_table(path: Path, table: Table, passwords: crypto.Passwords) -> None:
+    """A workbook of one sheet, encrypted, at ``path`` (:func:`save`)."""
+    book = Book()
+    book.table(table)
+    save(path, book.bytes(), passwords)
+
+
 def read(path: Path, passwords: crypto.Passwords, sheet: str, headers: Sequence[str],
          kind: str) -> tuple[list[list[object]], dict[str, str]]:
     """The rows under the headers of ``sheet`` in the workbook at ``path`` (encrypted or not; empty rows left out),
@@ -101,7 +108,10 @@ def read(path: Path, passwords: crypto.Passwords, sheet: str, headers: Sequence[
     book, _ = workbooks.load(path, passwords)
     if sheet not in book.sheet_names:
         raise NotOurList(path=path, kind=kind, reason=f"bladet {sheet} saknas")
-    rows = book.rows(sheet)
+    try:
+        rows = book.rows(sheet)
+    except Exception as exc:  # calamine raises its own error classes for a damaged sheet
+        raise errors.NotAWorkbook(path=path, reason=f"bladet {sheet} är skadat") from exc
     found = [str(v).strip() if v is not None else "" for v in rows[0]] if rows else []
     if found[: len(headers)] != list(headers):
         raise NotOurList(path=path, kind=kind, reason=f"bladet {sheet} har inte rubrikerna {', '.join(headers)}")
