@@ -5,7 +5,8 @@ Three förbund, one sub-folder each, as the files arrive by mail week after week
   39–41 with the winter's password, week 39 purged after ISF's receipt (only the löpnummer left), one e-mail
   corrected in week 40 and new people in week 41.
 - Hedemora: week 40, then week 40–42 in which one person's group was changed by mistake (a conflict for ISF).
-- Säter: week 40 sent without encryption, and week 41 damaged in the mail (cut off).
+- Säter: week 40 sent without encryption, week 41 damaged in the mail (cut off), then weeks 41–42 sent again, with
+  a person who answers the surveys on paper (no e-mail, no mobile).
 The passwords are in examples/demo.sh (a demo's only; real ones come from ISF). Identities are invented as in
 make_registration.py. Run with the project's venv:
     .venv/bin/python examples/make_inbox.py
@@ -94,6 +95,10 @@ def main() -> None:
              {"2020-v41": [person("2020-v41", 1, "Vera Falk", "19970101", 826, 302, False)]}, WINTER)
     damaged = INBOX / "Säter" / "registrering-2020-v41.xlsx"
     damaged.write_bytes(damaged.read_bytes()[: 6000])  # cut off in the mail
+    workbook(INBOX / "Säter" / "registrering-2020-v42.xlsx", sater, {  # sent again, with one who answers on paper
+        "2020-v41": [person("2020-v41", 1, "Vera Falk", "19970101", 826, 302, False)],
+        "2020-v42": [person("2020-v42", 1, "Gustav Nord", "19610517", 937, 303, True, email=None, mobile=None,
+                            paper_start="Ja", paper_6m="Ja", paper_12m="Ja")]}, WINTER)
     print(f"Skrev {INBOX}")
 
 

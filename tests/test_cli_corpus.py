@@ -259,6 +259,25 @@ CASES: list[Case] = [
     case("status", "--register", "okand.xlsx", env=WITH_PASSWORD, said="kunde inte öppnas med 1 lösenord"),
     case("status", "--register", "vecka.xlsx", "--format", "csv", said="Okänt format csv"),
     case("status", "--today", "31/12", said="31/12 är inget datum"),
+    # --- the follow-up: envelopes, reminders, surveys, purge -------------------------------------------------------
+    case("envelopes", "--forbund", "Avesta", "-o", "kuvert.xlsx", said="behöver --count ANTAL"),
+    case("envelopes", "--count", "0", "--forbund", "Avesta", "-o", "kuvert.xlsx", said="heltal från 1 till 10000"),
+    case("envelopes", "--count", "tjugo", "--forbund", "Avesta", "-o", "kuvert.xlsx", said="heltal från 1"),
+    case("envelopes", "--count", "20", "--format", "csv", "--forbund", "Avesta", "-o", "kuvert.xlsx",
+         said="Okänt format csv"),
+    case("envelopes", "--count", "20", "--continue", "saknas.xlsx", said="saknas.xlsx finns inte"),
+    case("reminders", "--weeks", "0", said="heltal från 1 till 520"),
+    case("reminders", "--from", "i morgon", said="i morgon är inget datum"),
+    case("reminders", "--register", "saknas.xlsx", said="saknas.xlsx finns inte"),
+    case("reminders", "--register", "vecka.xlsx", "--format", "pdf", said="Okänt format pdf"),
+    case("surveys", "--date", "2021-13-01", said="2021-13-01 är inget datum"),
+    case("surveys", "--register", "saknas.xlsx", said="saknas.xlsx finns inte"),
+    case("surveys", "--plaintext=ja", said="tar inget värde"),
+    case("purge", said="FIL"),
+    case("purge", "vecka.xlsx", said="--receipt"),
+    case("purge", "vecka.xlsx", "--receipt", "saknas.txt", said="saknas.txt finns inte"),
+    case("purge", "vecka.xlsx", "--receipt", "text.txt", said="ingen kvittens"),
+    case("purge", "saknas.xlsx", "--receipt", "text.txt", said="ingen kvittens"),
 ]
 
 

@@ -119,6 +119,9 @@ RULES: tuple[Rule, ...] = (
     Rule("K320", "fel", "Samma personnummer under två löpnummer (samrehab merge, även mellan förbund)",
          "Samma personnummer som {first}. En person registreras en gång: ta reda på vilken rad som är rätt och be "
          "förbundet rätta den andra."),
+    Rule("K330", "fel", "Gruppen stämmer inte med kuvertlistan (samrehab merge --allocation)",
+         "{problem} Ta reda på vilket kuvert personen fick och vilken grupp som gäller, och rätta registret eller "
+         "be förbundet rätta kuvertnumret."),
     # --- the participant register (D401–D410) and its ORS/SRS measurements (D420–D424) -------------------------
     Rule("D401", "fel", "Deltagar-ID saknas eller finns på flera rader",
          "Deltagar-ID {problem}. Ge varje deltagare ett eget id och låt det stå på en enda rad."),

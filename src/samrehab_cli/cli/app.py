@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from samrehab_cli import __version__
-from samrehab_cli.cli import isf, participants, registration, swedish
+from samrehab_cli.cli import followup, isf, participants, registration, swedish
 from samrehab_cli.cli.common import state
 
 app = typer.Typer(
@@ -24,8 +24,8 @@ app = typer.Typer(
 )
 
 for command in (registration.template, registration.weeks, registration.encrypt, registration.decrypt,
-                registration.validate, registration.rules, isf.merge, isf.status, participants.outcomes,
-                participants.ors):
+                registration.validate, registration.rules, isf.merge, isf.status, *followup.COMMANDS,
+                participants.outcomes, participants.ors):
     app.command(cls=swedish.Command)(command)
 
 

@@ -52,6 +52,17 @@ def date_or_today(option: str | None) -> "dt.date":
     return parse_date_option(option) if option else today()
 
 
+def default_path(key: str, given: Path | None, fallback: str) -> Path:
+    """The path given on the command line, else the one ``samrehab.toml`` names for ``key``, else ``fallback``."""
+    from samrehab_cli import config
+
+    if given is not None:
+        return given
+    found = config.default(key, fallback)
+    assert found is not None  # a fallback is given
+    return found
+
+
 def check_extension(path: Path, extension: str, kind: str) -> None:
     """Refuse an output file whose name does not end in ``extension`` (``.xlsx``): Excel goes by the name."""
     if path.suffix.lower() != extension:

@@ -16,16 +16,6 @@ RegisterFile = Annotated[
 ]
 
 
-def _default(key: str, given: Path | None, fallback: str) -> Path:
-    from samrehab_cli import config
-
-    if given is not None:
-        return given
-    found = config.default(key, fallback)
-    assert found is not None  # a fallback is given
-    return found
-
-
 def merge(
     inbox: Annotated[Path | None, typer.Argument(metavar="INKORG", show_default=False,
                                                   help="Mappen med de inkomna filerna, gärna en undermapp per "
@@ -38,6 +28,10 @@ def merge(
     = False,
     retry: Annotated[bool, typer.Option("--retry", help="Läs in igen filer som inte kunde läsas förra gången (till "
                                                         "exempel när ett lösenord saknades).")] = False,
+    allocation: Annotated[list[Path] | None, typer.Option("--allocation", metavar="FIL", show_default=False,
+                                                         help="Ett förbunds kuvertlista (samrehab envelopes); ges "
+                                                              "en gång per förbund. En grupp som inte stämmer med "
+                                                              "kuvertet blir K330.")] = None,
     output_format: Annotated[str, typer.Option("--format", metavar="FORMAT", help=formats.MERGE.help)]
     = formats.MERGE.default,
     today_option: TodayOption = None,
@@ -56,18 +50,20 @@ def merge(
         samrehab merge inkorg/
 
         samrehab merge inkorg/ --dry-run
+
+        samrehab merge inkorg/ --allocation kuvert-Avesta.xlsx --allocation kuvert-Hedemora.xlsx
     """
     from samrehab_cli.dates import now, today
     from samrehab_cli.isf import merge as merging
 
     chosen = formats.MERGE.choose(output_format)
-    folder = _default("inbox", inbox, "inkorg")
+    folder = common.default_path("inbox", inbox, "inkorg")
     day = common.date_or_today(today_option) if today_option else today()
     passwords = common.read_passwords(password_file, password_stdin)
     with common.progress("Läser in filer") as progress:
-        result = merging.merge(folder, _default("register", register, "huvudregister.xlsx"),
-                               _default("receipts", receipts, "kvitton"), passwords, today=day, now=now(),
-                               dry_run=dry_run, retry=retry, progress=progress)
+        result = merging.merge(folder, common.default_path("register", register, "huvudregister.xlsx"),
+                               common.default_path("receipts", receipts, "kvitton"), passwords, today=day, now=now(),
+                               dry_run=dry_run, retry=retry, allocations=allocation or (), progress=progress)
     assert chosen.show is not None
     chosen.show(result)
     if result.not_retried and chosen.name == "human":
@@ -102,7 +98,7 @@ def status(
     from samrehab_cli.isf import status as checking
 
     chosen = formats.STATUS.choose(output_format)
-    result = checking.status(_default("register", register, "huvudregister.xlsx"),
+    result = checking.status(common.default_path("register", register, "huvudregister.xlsx"),
                              common.read_passwords(password_file, password_stdin),
                              common.date_or_today(today_option))
     assert chosen.show is not None

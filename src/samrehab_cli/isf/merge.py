@@ -13,7 +13,8 @@ Each file's rows are then folded into the register in that order, by (förbund, 
 - a changed ``Behandlingsgrupp``/``Kontrollgrupp`` or ``Samtycke`` on a merged row is a conflict: reported, not
   applied (the randomisation must not be rewritten silently);
 - rows with errors are merged and carry their finding codes; nothing a coordinator sent is lost.
-Across all rows the same personnummer under two löpnummer is K320 and the same kuvertnummer twice in a förbund K302.
+Across all rows the same personnummer under two löpnummer is K320 and the same kuvertnummer twice in a förbund K302;
+with the förbund's allocation lists, a group that differs from its envelope's is K330.
 
 The register is written once, encrypted with the newest password, atomically, while a lock beside it keeps a
 second merge out; then a receipt per merged file (a missing one, from a run that was killed, is written too). The
@@ -25,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +37,7 @@ from pydantic import BaseModel
 from samrehab_cli import errors
 from samrehab_cli.catalog import RULE
 from samrehab_cli.dates import week_from_sheet_name
-from samrehab_cli.isf import receipts
+from samrehab_cli.isf import envelopes, receipts
 from samrehab_cli.isf.register import (
     DATA_COLUMNS,
     DECLINED,
@@ -54,7 +55,7 @@ from samrehab_cli.isf.register import (
     row_state,
 )
 from samrehab_cli.registration import personnummer
-from samrehab_cli.schema import GROUPS, NO, PROP_FORBUND, WEEK, Column, Kind
+from samrehab_cli.schema import GROUPS, NO, PROP_FORBUND, WEEK, YES, Column, Kind
 from samrehab_cli.sheets import Cell
 from samrehab_cli.storage import crypto, files, lock, pool, workbooks
 
@@ -401,15 +402,46 @@ def cross_check(run: _Run) -> None:
                                     file_value=canon(other.values.get(column))))
 
 
+# --- against the allocation lists: K330 ------------------------------------------------------------------------------
+def allocation_check(run: _Run, allocations: dict[str, dict[int, str]]) -> None:
+    """A consenting row of a förbund with an allocation list whose group differs from its envelope's, or whose
+    envelope is not in the list (K330); every row is checked, and each mismatch reported once."""
+    if not allocations:
+        return
+    reported = {(p.kind, p.forbund, p.serial, p.register_value, p.file_value) for p in run.register.problems}
+    for row in run.register.participants.values():
+        groups = allocations.get(row.forbund.casefold())
+        envelope, group = row.values.get("envelope"), envelopes.group_of(row.values)
+        if groups is None or row.values.get("consent") != YES or not isinstance(envelope, int) or group is None:
+            continue
+        expected = groups.get(envelope)
+        if expected == group:
+            continue
+        if expected is None:
+            problem = f"Kuvert {envelope} finns inte i förbundets kuvertlista (1–{max(groups, default=0)})."
+        else:
+            problem = f"Kuvert {envelope} är {expected} i kuvertlistan, men raden säger {group}."
+        if "K330" not in row.codes:
+            row.codes.append("K330")
+        found = (expected or "finns inte i listan", group)
+        if ("K330", row.forbund, row.serial, *found) in reported:
+            continue
+        run.problem(Problem(run.now, row.forbund, row.source, row.serial, WEEK["envelope"].header, "K330",
+                            RULE["K330"].message.format(problem=problem), register_value=found[0],
+                            file_value=found[1]))
+
+
 # --- the whole merge -------------------------------------------------------------------------------------------------
 def merge(inbox: Path, register_path: Path, receipts_dir: Path, passwords: crypto.Passwords, *, today: dt.date,
-          now: str, dry_run: bool = False, retry: bool = False,
+          now: str, dry_run: bool = False, retry: bool = False, allocations: Sequence[Path] = (),
           progress: Callable[[int, int], None] | None = None) -> MergeResult:
     """Merge every new file in ``inbox`` into the register at ``register_path`` and write the receipts (nothing is
-    written with ``dry_run``). ``retry`` reads again files refused before (say, after a password was added)."""
+    written with ``dry_run``). ``retry`` reads again files refused before (say, after a password was added);
+    ``allocations`` are the förbund's allocation lists, whose envelopes the rows' groups are checked against."""
     from samrehab_cli.isf import register as master
 
     paths = inbox_files(inbox)
+    groups = envelopes.combine(allocations, passwords)
     guard = nullcontext() if dry_run else lock.held(register_path)
     with guard:
         if not dry_run:
@@ -461,7 +493,8 @@ def merge(inbox: Path, register_path: Path, receipts_dir: Path, passwords: crypt
             if progress:
                 progress(number, len(todo))
         cross_check(run)
-        written = bool(reports) and not dry_run
+        allocation_check(run, groups)
+        written = bool(reports or run.problems) and not dry_run
         if written:
             master.save(register, register_path, passwords, now)
         made = [] if dry_run else _write_receipts(register, receipts_dir)

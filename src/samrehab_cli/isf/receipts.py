@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from samrehab_cli import errors
+from samrehab_cli.isf import outfiles
 from samrehab_cli.schema import WEEK
 from samrehab_cli.sheets import Cell
 
@@ -43,8 +44,7 @@ def row_cells(table_cells: dict[str, list[Cell]], index: int) -> list[Cell]:
 
 def file_name(forbund: str, sha256: str) -> str:
     """``Södra-Dalarna-1a2b3c4d5e6f.txt``: named after the förbund and the file's SHA-256, so one file gets one."""
-    slug = re.sub(r"[^\w]+", "-", forbund, flags=re.UNICODE).strip("-") or "forbund"
-    return f"{slug}-{sha256[:12]}.txt"
+    return f"{outfiles.slug(forbund)}-{sha256[:12]}.txt"
 
 
 @dataclass(frozen=True)

@@ -129,3 +129,19 @@ DUE = Formats(
     Format("json", "", "common:print_json"),
     Format("csv", _EXCEL_CSV, "ors:print_csv"),
 )
+ENVELOPES = Formats(
+    Format("human", "standard", "followup:envelopes_human"),
+    Format("json", "", "common:print_json"),
+)
+REMINDERS = Formats(
+    Format("human", "tabell", "followup:reminders_human"),
+    Format("json", "", "common:print_json"),
+)
+SURVEYS = Formats(
+    Format("human", "tabell", "followup:surveys_human"),
+    Format("json", "", "common:print_json"),
+)
+PURGE = Formats(
+    Format("human", "standard", "followup:purge_human"),
+    Format("json", "", "common:print_json"),
+)
