@@ -4,9 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench interop clean
+.PHONY: demo test test-pure lint bench interop clean
 
-$(STAMP): pyproject.toml
+# setup.py builds the optional C key derivation (src/samrehab_cli/storage/_agile.c); without a C compiler the
+# install only warns and samrehab runs in pure Python.
+$(STAMP): pyproject.toml setup.py src/samrehab_cli/storage/_agile.c src/samrehab_cli/storage/_sha512.h
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test,lint]'
@@ -17,6 +19,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# The suite on the pure-Python key derivation, as a machine without a C compiler runs it.
+test-pure: $(STAMP)
+	SAMREHAB_PURE_KDF=1 $(BIN)/python -m pytest -q
 
 # ruff (style, imports, likely bugs) and mypy (types, strict) over the code; both must find nothing.
 lint: $(STAMP)

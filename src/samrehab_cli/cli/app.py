@@ -25,7 +25,9 @@ for command in (registration.template, registration.weeks, registration.encrypt,
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"samrehab {__version__}")
+        from samrehab_cli.storage import agile
+
+        typer.echo(f"samrehab {__version__} ({agile.describe()})")
         raise typer.Exit()
 
 

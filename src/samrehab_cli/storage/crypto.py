@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Literal, cast
 
 from samrehab_cli import errors
+from samrehab_cli.storage import agile
 
 EXCEL_DEFAULT_PASSWORD = "VelvetSweatshop"  # what Excel uses for a workbook that is only write-protected
 ENV_VAR = "SAMREHAB_PASSWORD"
@@ -202,6 +203,7 @@ def encrypt(plain: bytes, passwords: Passwords, path: Path, slot: int = 0) -> by
     """Agile-encrypt an xlsx package with the newest password (or the one in ``slot``), verified by decrypting."""
     if plain.startswith(OLE_MAGIC):
         raise errors.CannotEncryptXls(path=path)
+    _msoffcrypto()
     from msoffcrypto.format.ooxml import OOXMLFile
 
     password = passwords._for_writing(slot)
@@ -235,4 +237,5 @@ def _msoffcrypto() -> Any:  # the module (untyped), imported on first use: it is
 
     if not isinstance(xls97.tempfile, types.SimpleNamespace):
         xls97.tempfile = types.SimpleNamespace(TemporaryFile=io.BytesIO)
+    agile.install()  # the key derivation in C, when it was built (storage/agile.py)
     return msoffcrypto
