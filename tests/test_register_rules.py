@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -86,7 +87,7 @@ def test_every_code_is_in_the_catalog_and_tested() -> None:
 
 def test_finding_says_where_and_what() -> None:
     [finding] = rules.check(source_rows([person(), person("D2", team=None)]), TODAY)
-    assert finding.model_dump() == {
+    assert dataclasses.asdict(finding) == {
         "code": "D407", "severity": "fel", "file": "register.xlsx", "sheet": "Deltagare", "cell": "B3", "row": 3,
         "column": "Team", "value": None,
         "message": "Team saknas. Skriv vilket team deltagaren tillhör, till exempel Avesta, Hedemora eller Säter.",

@@ -5,8 +5,10 @@ from typing import Annotated
 import typer
 
 from samrehab_cli import __version__
-from samrehab_cli.cli import participants, registration
+from samrehab_cli.cli import params, participants, registration
 from samrehab_cli.cli.common import state
+
+params.install()  # text and path options read without pydantic (cli/params.py)
 
 app = typer.Typer(
     name="samrehab",

@@ -213,7 +213,6 @@ def validate(
         samrehab validate inkorg/*.xlsx --format json
     """
     from samrehab_cli.dates import parse_week
-    from samrehab_cli.registration import markup
     from samrehab_cli.registration import validate as check
     from samrehab_cli.render import formats
     from samrehab_cli.storage import files
@@ -233,6 +232,8 @@ def validate(
     first = checked.files[0]
     marked = None
     if output is not None and first.opened is not None:  # before any output: an .xls stops here (exit 2)
+        from samrehab_cli.registration import markup
+
         marked = markup.marked_copy(first.opened, paths[0], passwords, first.findings)
     assert chosen.show is not None
     chosen.show(checked.report)

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from samrehab_cli import errors
 from samrehab_cli.catalog import RULE
@@ -20,7 +21,10 @@ from samrehab_cli.findings import Finding, Report
 from samrehab_cli.registration.rules import check, structure
 from samrehab_cli.schema import WEEK
 from samrehab_cli.sheets import parse_sheets
-from samrehab_cli.storage import crypto, pool, workbooks
+from samrehab_cli.storage import crypto, workbooks
+
+if TYPE_CHECKING:
+    from samrehab_cli.storage.pool import Done
 
 _NOT_OPENED = (errors.PasswordNeeded, errors.WrongPassword, errors.NoPassword)
 _CELL = re.compile(r"^([A-Z]+)(\d+)$")
@@ -73,13 +77,14 @@ def check_files(paths: Iterable[Path], passwords: crypto.Passwords, today: dt.da
     (for ``--mark``); many files come back with their findings only.
     """
     todo = list(paths)
-    workers = pool.workers_for(len(todo))
-    if not workers:
+    if len(todo) <= 1:  # one file is read here: no worker to start, no multiprocessing to import
         results = [check_file(path, passwords, today, week) for path in todo]
     else:
+        from samrehab_cli.storage import pool
+
         passwords.ask_before(todo)  # a prompt belongs to this process, not to a worker
         tasks = [(path, passwords, today, week) for path in todo]
-        results = [_result(done) for done in pool.run(_check_in_worker, tasks, workers=workers)]
+        results = [_result(done) for done in pool.run(_check_in_worker, tasks, workers=pool.workers_for(len(todo)))]
     return Checked(Report.of(finding for result in results for finding in result.findings), results)
 
 
@@ -87,7 +92,7 @@ def _check_in_worker(task: tuple[Path, crypto.Passwords, dt.date, Week | None]) 
     return Validated(check_file(*task).findings, None)
 
 
-def _result(done: pool.Done[tuple[Path, crypto.Passwords, dt.date, Week | None], Validated]) -> Validated:
+def _result(done: Done[tuple[Path, crypto.Passwords, dt.date, Week | None], Validated]) -> Validated:
     if done.value is not None:
         return done.value
     file = str(done.item[0])

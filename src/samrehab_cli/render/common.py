@@ -7,6 +7,7 @@ Numbers shown to people use the Swedish format (``40 %``, ``5,6 år``). Nothing 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import sys
 from collections.abc import Iterable, Sequence
@@ -14,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
     from pydantic import BaseModel
     from rich.console import Console
 
@@ -33,12 +35,17 @@ def write(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
-def print_json(model: BaseModel) -> None:
+def print_json(model: BaseModel | DataclassInstance) -> None:
     write(to_json(model))
 
 
-def to_json(model: BaseModel) -> str:
-    """Exactly the library's result model, nothing added."""
+def to_json(model: BaseModel | DataclassInstance) -> str:
+    """Exactly the library's result model, nothing added: a pydantic model as pydantic writes it, a dataclass (the
+    findings' :class:`~samrehab_cli.findings.Report`) its fields in order, written the same way (no pydantic needed)."""
+    if dataclasses.is_dataclass(model):
+        import json
+
+        return json.dumps(dataclasses.asdict(model), ensure_ascii=False, indent=2)
     return model.model_dump_json(indent=2)
 
 
