@@ -30,8 +30,10 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 # Each benchmark file runs in its own process, as each samrehab command does: the heap one leaves behind (a
-# 100,000-row register) must not slow the next.
+# 100,000-row register) must not slow the next. Bytecode is compiled first, as an installed package has it
+# (PYTHONDONTWRITEBYTECODE may be set). test_bench_processes.py prints the issue-13 table (docs/performance.md).
 bench: $(STAMP)
+	$(BIN)/python -m compileall -q src
 	@set -e; for file in tests/benchmarks/test_*.py; do \
 		$(BIN)/python -m pytest $$file -q -s -p no:cacheprovider -o addopts=""; done
 

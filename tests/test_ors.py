@@ -15,7 +15,7 @@ from samrehab_cli.participants.ors import OrsRow
 from samrehab_cli.participants.period import parse_period
 from samrehab_cli.schema import ORS
 
-from register_files import TODAY, make_register, person, source_rows
+from register_files import TODAY, make_register, person, source_sheets
 
 PARTICIPANT_RULES = {rule.code: rule for rule in RULES if rule.code.startswith("D")}
 
@@ -234,11 +234,11 @@ def test_every_ors_code_is_tested() -> None:
 
 
 def test_ors_finding_says_where_but_never_shows_an_srs_score() -> None:
-    found = rules.check_ors(source_rows([m("P1", D(2021, 1, 1), 20, srs=45.5)], ORS, "ORS"),
+    found = rules.check_ors(source_sheets([m("P1", D(2021, 1, 1), 20, srs=45.5)], ORS, "ORS"),
                                make_register(P).participants, {"P1", "P2"}, TODAY)
     assert [(f.code, f.sheet, f.cell, f.column, f.value) for f in found] == [("D420", "ORS", "D2", "SRS", None)]
     assert "45" not in found[0].message
-    [dup, dup2] = rules.check_ors(source_rows([m("P1", D(2021, 1, 1)), m("P1", D(2021, 1, 1))], ORS, "ORS"),
+    [dup, dup2] = rules.check_ors(source_sheets([m("P1", D(2021, 1, 1)), m("P1", D(2021, 1, 1))], ORS, "ORS"),
                                      make_register(P).participants, {"P1"}, TODAY)
     assert dup.message == "Deltagaren P1 har flera mätningar 2021-01-01. Ta bort dubbletten eller rätta datumet."
     assert (dup.row, dup2.row) == (2, 3)

