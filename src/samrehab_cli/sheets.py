@@ -15,8 +15,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cached_property, partial
-from itertools import chain, compress, repeat, zip_longest
-from operator import attrgetter, is_not, itemgetter
+from itertools import chain, compress, count, repeat, zip_longest
+from operator import attrgetter, is_not, itemgetter, le
 from typing import Any
 
 from samrehab_cli.dates import Week, week_from_sheet_name
@@ -183,18 +183,20 @@ def read_column(column: Column, raws: Sequence[object]) -> tuple[list[Cell], boo
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while a sheet's cells are typed and checked.
+    """Pause Python's cycle collector while a sheet's cells are typed and checked, and spare it those objects after.
 
-    That makes tens of thousands of small objects (a register: millions), none in a cycle, and every 700 would
-    otherwise set the collector walking them all again: about 5 % of validating a fully filled year, and a third of
-    reading a 100,000-participant register, measured against the same runs unpaused. It runs again afterwards,
-    also after an error.
+    That makes tens of thousands of small objects (a register: millions), none in a cycle. With the collector on,
+    every 700 new ones would set it walking them all again (about 5 % of validating a fully filled year), and once
+    it is on again its next run would walk every one of them (a tenth of reading a 100,000-participant register).
+    So the objects made meanwhile are moved out of its sight (``gc.freeze``): they are still freed as usual when
+    no longer used. The collector runs again afterwards, also after an error.
     """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if enabled:
             gc.enable()
 
@@ -406,9 +408,11 @@ def _data_rows(rows: Sequence[Sequence[object]], read_at: list[int]) -> tuple[li
     pick = itemgetter(*read_at, read_at[0])  # a tuple even for one index; a repeated cell does not change "all None"
     if min(map(len, body)) >= width:
         nones = map(tuple.count, map(pick, body), repeat(None))
-        numbers = [number for number, none in enumerate(nones, start=2) if none <= len(read_at)]
+        numbers = list(compress(count(2), map(le, nones, repeat(len(read_at)))))
     else:
         numbers = [number for number, values in enumerate(body, start=2)
                    if any(i < len(values) and values[i] is not None for i in read_at)]
+    if len(numbers) == len(body):  # every row holds data (a register): no row to leave out
+        return numbers, body
     return numbers, [body[number - 2] for number in numbers]
 

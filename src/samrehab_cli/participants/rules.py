@@ -21,11 +21,12 @@ from typing import TYPE_CHECKING, Any
 from samrehab_cli.catalog import RULE
 from samrehab_cli.findings import Finding, Severity
 from samrehab_cli.schema import ORS, PARTICIPANTS
-from samrehab_cli.sheets import Cell, Row
+from samrehab_cli.sheets import ABSENT, EMPTY, Cell, Row
 
 if TYPE_CHECKING:
     from samrehab_cli.participants.read import Participants, SourceSheet
 
+_NOTHING = frozenset((EMPTY, ABSENT))  # the cells of an empty cell and of a column the sheet lacks
 MAX_YEARS_WITHOUT_WORK = Decimal(60)
 MAX_SCORE = Decimal(40)
 SCORE_STEP = Decimal("0.1")
@@ -68,8 +69,9 @@ def _findings(source: SourceSheet, schema: Any, hits: Hits, show: Callable[[str]
 def _participant_rules(source: SourceSheet, today: dt.date, duplicated: set[object]) -> Hits:
     cells = source.sheet.cells
     value = {key: list(map(itemgetter(1), column)) for key, column in cells.items()}  # a Cell is (raw, value)
-    empty = {key: _flags(column, attrgetter("empty")) for key, column in cells.items()}
-    invalid = {key: _flags(column, attrgetter("invalid")) for key, column in cells.items()}
+    empty = {key: list(map(_NOTHING.__contains__, column)) for key, column in cells.items()}
+    invalid = {key: _flags(cells[key], attrgetter("invalid"))  # text is never invalid: only the other kinds
+               for key in ("start", "end", "exit_reason", "labour_support", "gender", "years_without_work")}
     rows = range(len(source.sheet.numbers))
 
     def where(flags: Sequence[bool]) -> list[int]:
