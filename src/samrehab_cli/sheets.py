@@ -15,7 +15,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cached_property, partial
-from itertools import chain, compress, count, repeat, zip_longest
+import itertools
+from itertools import chain, compress, repeat, zip_longest
 from operator import attrgetter, is_not, itemgetter, le
 from typing import Any
 
@@ -408,7 +409,7 @@ def _data_rows(rows: Sequence[Sequence[object]], read_at: list[int]) -> tuple[li
     pick = itemgetter(*read_at, read_at[0])  # a tuple even for one index; a repeated cell does not change "all None"
     if min(map(len, body)) >= width:
         nones = map(tuple.count, map(pick, body), repeat(None))
-        numbers = list(compress(count(2), map(le, nones, repeat(len(read_at)))))
+        numbers = list(compress(itertools.count(2), map(le, nones, repeat(len(read_at)))))
     else:
         numbers = [number for number, values in enumerate(body, start=2)
                    if any(i < len(values) and values[i] is not None for i in read_at)]
