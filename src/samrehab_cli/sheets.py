@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cached_property, partial
-import itertools
 from itertools import chain, compress, repeat, zip_longest
 from operator import attrgetter, is_not, itemgetter, le
 from typing import Any
