@@ -327,7 +327,7 @@ def parse_sheets(schema: SheetSchema, sheets: Sequence[tuple[str, Sequence[Seque
     layouts: dict[tuple[object, ...], _Layout] = {}
     layout_of: list[_Layout] = []
     numbers_of: list[list[int]] = []
-    data_of: list[list[Sequence[object]]] = []
+    data_of: list[Sequence[Sequence[object]]] = []
     for _, rows in sheets:
         header = tuple(rows[0]) if rows else ()
         try:
@@ -378,7 +378,7 @@ def parse_sheets(schema: SheetSchema, sheets: Sequence[tuple[str, Sequence[Seque
     return Table(parsed, whole)
 
 
-def _read_rows(schema: SheetSchema, layout: _Layout, data: list[list[Sequence[object]]],
+def _read_rows(schema: SheetSchema, layout: _Layout, data: list[Sequence[Sequence[object]]],
                ignore: set[str]) -> tuple[dict[str, list[Cell]], bool]:
     """The data rows of sheets with one layout, each column read for all of them, and whether a cell outside
     ``ignore`` holds only spaces."""
@@ -396,7 +396,7 @@ def _read_rows(schema: SheetSchema, layout: _Layout, data: list[list[Sequence[ob
     return columns, spaces
 
 
-def _data_rows(rows: Sequence[Sequence[object]], read_at: list[int]) -> tuple[list[int], list[Sequence[object]]]:
+def _data_rows(rows: Sequence[Sequence[object]], read_at: list[int]) -> tuple[list[int], Sequence[Sequence[object]]]:
     """The Excel row numbers and values of the data rows with a value in a column at ``read_at``.
 
     Most rows of a template hold a löpnummer only (not in ``read_at``): each row's cells at ``read_at`` are picked
