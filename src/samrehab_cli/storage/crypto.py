@@ -152,8 +152,7 @@ def _office_file(data: bytes, path: Path) -> Any:  # an msoffcrypto BaseOfficeFi
         raise errors.NotAWorkbook(path=path, reason="filen är skadad") from exc
 
 
-def _encryption_kind(data: bytes, path: Path) -> str | None:
-    office = _office_file(data, path)
+def _encryption_kind(data: bytes, path: Path, office: Any) -> str | None:
     kind = type(office).__name__
     if kind == "OOXMLFile":
         return office.type if office.type != "plain" else None
@@ -171,7 +170,8 @@ def open_bytes(data: bytes, passwords: Passwords, path: Path) -> Opened:
     """Return the plaintext of ``data``: as is when not encrypted, else decrypted in memory."""
     if not data.startswith(OLE_MAGIC):  # zip (plain xlsx) or not a workbook at all: workbooks.read decides
         return Opened(data, None, None)
-    kind = _encryption_kind(data, path)
+    first = _office_file(data, path)  # parsed once for the kind and the first password (a file's parsing costs ~1 ms)
+    kind = _encryption_kind(data, path, first)
     if kind is None:
         return Opened(data, None, None)
     if kind not in ("agile", "standard", "xls"):
@@ -180,7 +180,7 @@ def open_bytes(data: bytes, passwords: Passwords, path: Path) -> Opened:
 
     tried = 0
     for slot, password in passwords._for_reading():
-        office = _office_file(data, path)
+        office = first if tried == 0 and kind != "xls" else _office_file(data, path)
         tried += 1
         try:
             office.load_key(password=password)
