@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from samrehab_cli.dates import add_months
 from samrehab_cli.findings import Finding
-from samrehab_cli.participants.period import Period, groups, percent, round1
+from samrehab_cli.participants.period import Period, groups, member, percent, round1
 
 if TYPE_CHECKING:
     from samrehab_cli.participants.read import ParticipantRegister
@@ -126,8 +126,8 @@ def compute(register: ParticipantRegister, p: Period) -> list[OrsRow]:
         record[i] = (follows(a, b, days, POLICY_MONTHS), follows(a, b, days, PREFERRED_MONTHS), change(found, p),
                      pid in with_srs)
     rows = []
-    for group, name, members in groups(people, active):
-        sub = list(record.values()) if members is None else [r for i, r in record.items() if members[i]]
+    for group, name in groups(people, active):
+        sub = [r for i, r in record.items() if member(group, name, people.team[i], people.gender[i])]
         changes = [c for _, _, c, _ in sub if c is not None]
         clinical = [c for c in changes if c.clinical]
         rows.append(OrsRow(

@@ -114,17 +114,24 @@ class _Flags:
     counted: list[str | None]  # the row key (OUTCOME_KEYS) of a non-dropout exit in the period, else None
 
 
-def flags(people: Participants, p: Period) -> _Flags:
-    """The flags of every participant for period ``p``; a participant without an exit date counts as never leaving."""
-    ends = [dt.date.max if end is None else end for end in people.end]
+def flags(people: Participants, p: Period, ends: list[dt.date] | None = None) -> _Flags:
+    """The flags of every participant for period ``p``; a participant without an exit date counts as never leaving
+    (``ends``: the exit dates with ``date.max`` for none, when the caller has them)."""
+    ends = ends if ends is not None else exit_days(people)
     enrolled = list(map(le, people.start, repeat(p.end)))
     active = list(map(and_, enrolled, map(ge, ends, repeat(p.start))))  # not exited before the start
     exits = list(map(and_, active, map(le, ends, repeat(p.end))))
     dropouts = list(map(and_, exits, map(le, ends, people.dropout_by)))
     active_next = list(map(and_, enrolled, map(gt, ends, repeat(p.end))))
-    counted = [REASON_KEY.get(reason) if exit_ and not dropout else None  # type: ignore[arg-type]  # None: no key
-               for exit_, dropout, reason in zip(exits, dropouts, people.exit_reason, strict=True)]
+    keys = list(map(REASON_KEY.get, people.exit_reason))  # type: ignore[arg-type]  # None: no exit, no key
+    counted = [key if exit_ and not dropout else None
+               for exit_, dropout, key in zip(exits, dropouts, keys, strict=True)]
     return _Flags(active, exits, dropouts, active_next, counted)
+
+
+def exit_days(people: Participants) -> list[dt.date]:
+    """Each participant's exit date, ``date.max`` for one still active (never before any day)."""
+    return [dt.date.max if end is None else end for end in people.end]
 
 
 def _sums(people: Participants, f: _Flags) -> dict[str, Counter[str]]:
@@ -145,16 +152,19 @@ def _sums(people: Participants, f: _Flags) -> dict[str, Counter[str]]:
 
 def _means(people: Participants, f: _Flags) -> dict[str, tuple[list[Decimal], int, int]]:
     """For the total and each team and gender: the years without work of its positive exits (those given), the
-    number of its positive exits and their days from start to exit."""
-    found: dict[str, tuple[list[Decimal], int, int]] = {}
+    number of its positive exits and their days from start to exit. Gathered per (team, gender) in one pass over
+    the positive exits, then added up per group."""
+    cells: dict[tuple[str, str], tuple[list[Decimal], list[int]]] = {}
     for i in compress(range(len(people)), map(POSITIVE_SET.__contains__, f.counted)):
-        years, end = people.years_without_work[i], people.end[i]
-        days = (end - people.start[i]).days if end is not None else 0
-        for group in ("", f"team:{people.team[i]}", f"kon:{people.gender[i]}"):
+        years, days = cells.setdefault((people.team[i], people.gender[i]), ([], []))
+        if people.years_without_work[i] is not None:
+            years.append(people.years_without_work[i])  # type: ignore[arg-type]  # not None: tested just above
+        days.append(people.end[i].toordinal() - people.start[i].toordinal())  # type: ignore[union-attr]  # an exit
+    found: dict[str, tuple[list[Decimal], int, int]] = {}
+    for (team, gender), (years, days) in cells.items():
+        for group in ("", f"team:{team}", f"kon:{gender}"):
             given, count, total = found.get(group, ([], 0, 0))
-            if years is not None:
-                given.append(years)
-            found[group] = (given, count + 1, total + days)
+            found[group] = (given + years, count + len(days), total + sum(days))
     return found
 
 
@@ -181,15 +191,16 @@ def covers(people: Participants, p: Period) -> bool:
 def compute(register: ParticipantRegister, p: Period) -> Outcomes:
     """The outcome tables of SPEC §5.2 for period ``p``."""
     people = register.participants
-    f = flags(people, p)
+    ends = exit_days(people)
+    f = flags(people, p, ends)
     sums, means = _sums(people, f), _means(people, f)
     prev = p.previous()
     before = None
     if covers(people, prev):
-        f_prev = flags(people, prev)
+        f_prev = flags(people, prev, ends)
         before = (_sums(people, f_prev), _means(people, f_prev))
     rows = []
-    for group, name, _ in groups(people, f.active):
+    for group, name in groups(people, f.active):
         key = "" if group == "total" else f"{group}:{name}"
         previous = None if before is None else figures(before[0].get(key, Counter()), before[1].get(key))
         rows.append(OutcomeRow(group=group, name=name, **figures(sums.get(key, Counter()), means.get(key)).model_dump(),

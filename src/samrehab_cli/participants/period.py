@@ -70,16 +70,19 @@ def parse_period(text: str) -> Period:
     return period(int(match[1]), int(match[2]) if match[2] else None)
 
 
-def groups(people: Participants, active: Sequence[bool]) -> list[tuple[Group, str, list[bool] | None]]:
-    """(group, name, members) for the total (members None: everyone), each team active in the period, and the
-    genders (Annat only when an active participant has it); ``members[i]`` says whether participant i is in it."""
+def groups(people: Participants, active: Sequence[bool]) -> list[tuple[Group, str]]:
+    """(group, name) for the total, each team active in the period, and the genders (Annat only when an active
+    participant has it). A participant belongs to the total, to the team named in ``team`` and the gender in
+    ``gender``: :func:`member` says which of a participant's values a group looks at."""
     teams = sorted(set(compress(people.team, active)), key=swedish_key)
     active_genders = set(compress(people.gender, active))
     genders = [g for g in GENDERS if g != "Annat" or g in active_genders]
-    found: list[tuple[Group, str, list[bool] | None]] = [("total", TOTAL_NAME, None)]
-    found += [("team", str(t), [team == t for team in people.team]) for t in teams]
-    found += [("kon", g, [gender == g for gender in people.gender]) for g in genders]
-    return found
+    return [("total", TOTAL_NAME), *(("team", str(t)) for t in teams), *(("kon", g) for g in genders)]
+
+
+def member(group: Group, name: str, team: str, gender: str) -> bool:
+    """Whether a participant of ``team`` and ``gender`` is in the group."""
+    return group == "total" or (group == "team" and team == name) or (group == "kon" and gender == name)
 
 
 def swedish_key(text: str) -> str:

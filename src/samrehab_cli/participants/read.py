@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from decimal import Decimal
 from itertools import compress
-from operator import itemgetter
+from operator import itemgetter, not_
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -211,20 +211,25 @@ def column(source: SourceSheet, key: str) -> list[object]:
     return list(map(itemgetter(1), source.sheet.cells[key]))  # a Cell is (raw, value)
 
 
-def _flagged(findings: Iterable[Finding], severity: str | None) -> set[tuple[str, str | None, int | None]]:
-    """(file, sheet, row) of each row with a finding (of ``severity``; any when None)."""
-    return {(f.file, f.sheet, f.row) for f in findings if severity is None or f.severity == severity}
+def _flagged(findings: Iterable[Finding], severity: str | None) -> dict[tuple[str, str | None], set[int | None]]:
+    """The row numbers with a finding (of ``severity``; any when None), for each (file, sheet)."""
+    flagged: dict[tuple[str, str | None], set[int | None]] = {}
+    for f in findings:
+        if severity is None or f.severity == severity:
+            flagged.setdefault((f.file, f.sheet), set()).add(f.row)
+    return flagged
 
 
-def _valid_columns(sources: Sequence[SourceSheet], bad: set[tuple[str, str | None, int | None]],
+def _valid_columns(sources: Sequence[SourceSheet], bad: dict[tuple[str, str | None], set[int | None]],
                    keys: Sequence[str]) -> dict[str, Any]:
     """Each of ``keys`` as one column (a list of typed values) over all sheets, without the rows in ``bad``."""
     columns: dict[str, list[object]] = {key: [] for key in keys}
     for source in sources:
-        name = source.sheet.name
-        keep = [(source.file, name, number) not in bad for number in source.sheet.numbers]
+        skip = bad.get((source.file, source.sheet.name))
+        keep = list(map(not_, map(skip.__contains__, source.sheet.numbers))) if skip else None
         for key, found in columns.items():
-            found += compress(column(source, key), keep)
+            values = column(source, key)
+            found += values if keep is None else compress(values, keep)
     return columns
 
 

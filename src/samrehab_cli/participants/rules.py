@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
-from itertools import chain, compress
-from operator import attrgetter, itemgetter
+from itertools import chain, compress, repeat
+from operator import and_, attrgetter, eq, gt, itemgetter, ne, not_, or_
 from typing import TYPE_CHECKING, Any
 
 from samrehab_cli.catalog import RULE
@@ -67,56 +67,64 @@ def _findings(source: SourceSheet, schema: Any, hits: Hits, show: Callable[[str]
 
 
 def _participant_rules(source: SourceSheet, today: dt.date, duplicated: set[object]) -> Hits:
+    """The rows of one sheet that break each rule, found in C over its columns: each distinct value is tested once
+    (:func:`_where`), flags are combined with ``map``."""
     cells = source.sheet.cells
-    value = {key: list(map(itemgetter(1), column)) for key, column in cells.items()}  # a Cell is (raw, value)
+    value = {key: list(map(itemgetter(1), cells[key]))  # a Cell is (raw, value)
+             for key in ("participant_id", "start", "end", "exit_reason", "years_without_work")}
     empty = {key: list(map(_NOTHING.__contains__, column)) for key, column in cells.items()}
-    invalid = {key: _flags(cells[key], attrgetter("invalid"))  # text is never invalid: only the other kinds
-               for key in ("start", "end", "exit_reason", "labour_support", "gender", "years_without_work")}
     rows = range(len(source.sheet.numbers))
 
-    def where(flags: Sequence[bool]) -> list[int]:
+    def where(flags: Iterable[bool]) -> list[int]:
         return list(compress(rows, flags))
 
-    ids = value["participant_id"]
+    def invalid(key: str) -> list[int]:
+        return where(_flags(cells[key], attrgetter("invalid")))
+
+    def equal(key: str, wanted: object) -> Iterator[bool]:
+        return map(eq, value[key], repeat(wanted))
+
     yield where(empty["participant_id"]), "participant_id", "D401", None, {"problem": "saknas"}
-    yield [i for i in rows if ids[i] in duplicated], "participant_id", "D401", None, {"problem": "finns på flera rader"}
+    yield (where(map(duplicated.__contains__, value["participant_id"])), "participant_id", "D401", None,
+           {"problem": "finns på flera rader"})
     yield where(empty["team"]), "team", "D407", None, {}
     yield where(empty["start"]), "start", "D402", None, {"problem": "saknas"}
-    yield where(invalid["start"]), "start", "D402", None, {"problem": "är inget datum"}
-    yield where(invalid["end"]), "end", "D402", None, {"problem": "är inget datum"}
+    yield invalid("start"), "start", "D402", None, {"problem": "är inget datum"}
+    yield invalid("end"), "end", "D402", None, {"problem": "är inget datum"}
     starts, ends = value["start"], value["end"]
     for i in [i for i, (start, end) in enumerate(zip(starts, ends, strict=True))
-              if start is not None and end is not None and end < start]:
+              if end is not None and start is not None and end < start]:
         yield [i], "end", "D403", None, {"start": starts[i].isoformat(), "end": ends[i].isoformat()}
     for key, days in (("start", starts), ("end", ends)):
-        for i in [i for i, day in enumerate(days) if day is not None and day > today]:
+        future = {day for day in set(days) if day is not None and day > today}
+        for i in where(map(future.__contains__, days)):
             yield [i], key, "D410", None, {"day": days[i].isoformat()}
-    reason = value["exit_reason"]
     no_end, no_reason, no_support = empty["end"], empty["exit_reason"], empty["labour_support"]
-    yield ([i for i in rows if not no_end[i] and no_reason[i]], "exit_reason", "D404", None,
+    yield (where(map(gt, no_reason, no_end)), "exit_reason", "D404", None,  # an end date and no reason
            {"problem": "Avslutsdatum är ifyllt men Avslutsorsak saknas"})
-    yield ([i for i in rows if no_end[i] and not no_reason[i]], "end", "D404", None,
+    yield (where(map(gt, no_end, no_reason)), "end", "D404", None,  # a reason and no end date
            {"problem": "Avslutsorsak är ifylld men Avslutsdatum saknas"})
     for key in ("exit_reason", "labour_support", "gender"):
         allowed = ", ".join(PARTICIPANTS[key].choices)
-        yield where(invalid[key]), key, "D405", None, {"problem": "är inte tillåtet", "allowed": allowed}
+        yield invalid(key), key, "D405", None, {"problem": "är inte tillåtet", "allowed": allowed}
         if key == "gender":
             yield where(empty[key]), key, "D405", None, {"problem": "saknas", "allowed": allowed}
-    yield ([i for i in rows if reason[i] == "Arbete" and no_support[i]], "labour_support", "D406", None,
+    yield (where(map(and_, equal("exit_reason", "Arbete"), no_support)), "labour_support", "D406", None,
            {"problem": "Arbetsmarknadsstöd saknas vid Arbete. Välj Utan stöd eller det stöd deltagaren fick (till "
                        "exempel Lönebidrag)."})
-    yield ([i for i in rows if not no_support[i] and not no_reason[i] and reason[i] != "Arbete"], "labour_support",
-           "D406", None, {"problem": "Arbetsmarknadsstöd är ifyllt fast Avslutsorsak inte är Arbete. Töm cellen eller "
-                                     "rätta avslutsorsaken."})
+    given = map(not_, map(or_, no_support, no_reason))  # both filled, and the reason is not Arbete:
+    yield (where(map(and_, given, map(ne, value["exit_reason"], repeat("Arbete")))), "labour_support", "D406", None,
+           {"problem": "Arbetsmarknadsstöd är ifyllt fast Avslutsorsak inte är Arbete. Töm cellen eller rätta "
+                       "avslutsorsaken."})
     years = value["years_without_work"]
+    negative = {y for y in set(years) if y is not None and y < 0}
+    too_many = {y for y in set(years) if y is not None and y > MAX_YEARS_WITHOUT_WORK}
     yield where(empty["years_without_work"]), "years_without_work", "D408", "varning", {"problem": "saknas"}
-    yield where(invalid["years_without_work"]), "years_without_work", "D408", None, {"problem": "är inget tal"}
-    yield ([i for i, y in enumerate(years) if y is not None and y < 0], "years_without_work", "D408", None,
-           {"problem": "är negativt"})
-    yield ([i for i, y in enumerate(years) if y is not None and y > MAX_YEARS_WITHOUT_WORK], "years_without_work",
-           "D408", None, {"problem": "är större än 60"})
-    no_comment = empty["comment"]
-    yield [i for i in rows if reason[i] == "Annat" and no_comment[i]], "comment", "D409", None, {}
+    yield invalid("years_without_work"), "years_without_work", "D408", None, {"problem": "är inget tal"}
+    yield where(map(negative.__contains__, years)), "years_without_work", "D408", None, {"problem": "är negativt"}
+    yield (where(map(too_many.__contains__, years)), "years_without_work", "D408", None,
+           {"problem": "är större än 60"})
+    yield where(map(and_, equal("exit_reason", "Annat"), empty["comment"])), "comment", "D409", None, {}
 
 
 def check_ors(sources: Sequence[SourceSheet], participants: Participants, known: set[object],
