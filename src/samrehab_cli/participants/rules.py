@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from itertools import chain, compress, repeat
-from operator import and_, attrgetter, eq, gt, itemgetter, ne, not_, or_
+from operator import and_, eq, gt, is_, itemgetter, ne, not_, or_
 from typing import TYPE_CHECKING, Any
 
 from samrehab_cli.catalog import RULE
@@ -26,7 +26,6 @@ from samrehab_cli.sheets import ABSENT, EMPTY, Cell, Row
 if TYPE_CHECKING:
     from samrehab_cli.participants.read import Participants, SourceSheet
 
-_NOTHING = frozenset((EMPTY, ABSENT))  # the cells of an empty cell and of a column the sheet lacks
 MAX_YEARS_WITHOUT_WORK = Decimal(60)
 MAX_SCORE = Decimal(40)
 SCORE_STEP = Decimal("0.1")
@@ -47,10 +46,12 @@ def _values_of(key: str) -> Callable[[SourceSheet], list[Any]]:
     return lambda source: list(map(itemgetter(1), source.sheet.cells[key]))
 
 
-def _flags(cells: Sequence[Cell], test: Callable[[Cell], bool]) -> list[bool]:
-    """Whether each cell passes ``test``, which sees each distinct cell once (cells of one value are one object)."""
-    passing = {cell for cell in set(cells) if test(cell)}
-    return list(map(passing.__contains__, cells))
+def _empty(cells: Sequence[Cell]) -> list[bool]:
+    """Whether each cell is empty: EMPTY, or ABSENT where the sheet lacks the column (then the whole column is),
+    told by identity (a Cell's hash is a Python-level call: slow over a million rows)."""
+    if cells and cells[0] is ABSENT:
+        return [True] * len(cells)
+    return list(map(is_, cells, repeat(EMPTY)))
 
 
 def _findings(source: SourceSheet, schema: Any, hits: Hits, show: Callable[[str], bool] = lambda key: True,
@@ -70,23 +71,26 @@ def _participant_rules(source: SourceSheet, today: dt.date, duplicated: set[obje
     """The rows of one sheet that break each rule, found in C over its columns: each distinct value is tested once
     (:func:`_where`), flags are combined with ``map``."""
     cells = source.sheet.cells
-    value = {key: list(map(itemgetter(1), cells[key]))  # a Cell is (raw, value)
-             for key in ("participant_id", "start", "end", "exit_reason", "years_without_work")}
-    empty = {key: list(map(_NOTHING.__contains__, column)) for key, column in cells.items()}
+    value = {key: list(map(itemgetter(1), column)) for key, column in cells.items()}  # a Cell is (raw, value)
+    empty = {key: _empty(column) for key, column in cells.items()}
     rows = range(len(source.sheet.numbers))
 
     def where(flags: Iterable[bool]) -> list[int]:
         return list(compress(rows, flags))
 
     def invalid(key: str) -> list[int]:
-        return where(_flags(cells[key], attrgetter("invalid")))
+        """The rows with a value that could not be read as the column's kind: there, but typed as None. Counted
+        first: most columns have none, and then no row needs looking at."""
+        if sum(map(is_, value[key], repeat(None))) == empty[key].count(True):  # by identity: a Decimal == None
+            return []                                                             # is a slow comparison
+        return where(map(gt, map(is_, value[key], repeat(None)), empty[key]))
 
     def equal(key: str, wanted: object) -> Iterator[bool]:
         return map(eq, value[key], repeat(wanted))
 
     yield where(empty["participant_id"]), "participant_id", "D401", None, {"problem": "saknas"}
-    yield (where(map(duplicated.__contains__, value["participant_id"])), "participant_id", "D401", None,
-           {"problem": "finns på flera rader"})
+    yield (where(map(duplicated.__contains__, value["participant_id"])) if duplicated else [], "participant_id", "D401",
+           None, {"problem": "finns på flera rader"})
     yield where(empty["team"]), "team", "D407", None, {}
     yield where(empty["start"]), "start", "D402", None, {"problem": "saknas"}
     yield invalid("start"), "start", "D402", None, {"problem": "är inget datum"}
@@ -97,12 +101,13 @@ def _participant_rules(source: SourceSheet, today: dt.date, duplicated: set[obje
         yield [i], "end", "D403", None, {"start": starts[i].isoformat(), "end": ends[i].isoformat()}
     for key, days in (("start", starts), ("end", ends)):
         future = {day for day in set(days) if day is not None and day > today}
-        for i in where(map(future.__contains__, days)):
+        for i in where(map(future.__contains__, days)) if future else []:
             yield [i], key, "D410", None, {"day": days[i].isoformat()}
     no_end, no_reason, no_support = empty["end"], empty["exit_reason"], empty["labour_support"]
-    yield (where(map(gt, no_reason, no_end)), "exit_reason", "D404", None,  # an end date and no reason
+    unmatched = no_end != no_reason  # compared in C: usually both or neither on every row
+    yield (where(map(gt, no_reason, no_end)) if unmatched else [], "exit_reason", "D404", None,  # end, no reason
            {"problem": "Avslutsdatum är ifyllt men Avslutsorsak saknas"})
-    yield (where(map(gt, no_end, no_reason)), "end", "D404", None,  # a reason and no end date
+    yield (where(map(gt, no_end, no_reason)) if unmatched else [], "end", "D404", None,  # a reason, no end date
            {"problem": "Avslutsorsak är ifylld men Avslutsdatum saknas"})
     for key in ("exit_reason", "labour_support", "gender"):
         allowed = ", ".join(PARTICIPANTS[key].choices)
@@ -121,8 +126,9 @@ def _participant_rules(source: SourceSheet, today: dt.date, duplicated: set[obje
     too_many = {y for y in set(years) if y is not None and y > MAX_YEARS_WITHOUT_WORK}
     yield where(empty["years_without_work"]), "years_without_work", "D408", "varning", {"problem": "saknas"}
     yield invalid("years_without_work"), "years_without_work", "D408", None, {"problem": "är inget tal"}
-    yield where(map(negative.__contains__, years)), "years_without_work", "D408", None, {"problem": "är negativt"}
-    yield (where(map(too_many.__contains__, years)), "years_without_work", "D408", None,
+    yield (where(map(negative.__contains__, years)) if negative else [], "years_without_work", "D408", None,
+           {"problem": "är negativt"})
+    yield (where(map(too_many.__contains__, years)) if too_many else [], "years_without_work", "D408", None,
            {"problem": "är större än 60"})
     yield where(map(and_, equal("exit_reason", "Annat"), empty["comment"])), "comment", "D409", None, {}
 
