@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -160,7 +161,7 @@ def test_srs_share_only() -> None:
         m("P3", D(2020, 12, 1), srs=35),  # before the period
     ])
     assert total.srs_percent == 50.0
-    assert set(OrsRow.model_fields) == {
+    assert {f.name for f in dataclasses.fields(OrsRow)} == {
         "group", "name", "active", "policy_percent", "monthly_percent", "with_change", "mean_first", "mean_last",
         "mean_change", "improved_percent", "deteriorated_percent", "clinical_at_start", "recovered_percent",
         "srs_percent"}

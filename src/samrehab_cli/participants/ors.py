@@ -17,8 +17,6 @@ from itertools import compress, repeat
 from operator import and_, ge, le
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel
-
 from samrehab_cli.dates import add_months
 from samrehab_cli.findings import Finding
 from samrehab_cli.participants.period import Period, groups, member, percent, round1
@@ -82,7 +80,8 @@ def _mean(values: list[Decimal]) -> float | None:
     return round1(sum(values, Decimal(0)) / len(values)) if values else None
 
 
-class OrsRow(BaseModel):
+@dataclass
+class OrsRow:
     """One ORS row (SPEC §5.4); null where the base is zero."""
 
     group: Literal["total", "team", "kon"]
@@ -148,7 +147,8 @@ def compute(register: ParticipantRegister, p: Period) -> list[OrsRow]:
 
 
 # --- who needs an ORS now (samrehab ors --due) -----------------------------------------------------------------
-class DueParticipant(BaseModel):
+@dataclass
+class DueParticipant:
     participant_id: str
     team: str
     last_ors: dt.date | None  # None: no ORS yet, counted from Inskrivningsdatum
@@ -156,7 +156,8 @@ class DueParticipant(BaseModel):
     overdue: bool
 
 
-class DueList(BaseModel):
+@dataclass
+class DueList:
     """``samrehab ors --due``: whom to do ORS with, Deltagar-ID only, soonest first."""
 
     date: dt.date

@@ -11,11 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import compress
 from typing import TYPE_CHECKING, Literal
-
-from pydantic import BaseModel, ConfigDict
 
 from samrehab_cli import errors
 from samrehab_cli.schema import GENDERS
@@ -33,10 +32,9 @@ class BadPeriod(errors.SamrehabError):
     juli–december."""
 
 
-class Period(BaseModel):
+@dataclass(frozen=True)
+class Period:
     """A year or a half-year; its JSON is ``{"label": "2020", "start": "2020-01-01", "end": "2020-12-31"}``."""
-
-    model_config = ConfigDict(frozen=True)
 
     label: str
     start: dt.date

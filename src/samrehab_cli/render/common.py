@@ -40,13 +40,22 @@ def print_json(model: BaseModel | DataclassInstance) -> None:
 
 
 def to_json(model: BaseModel | DataclassInstance) -> str:
-    """Exactly the library's result model, nothing added: a pydantic model as pydantic writes it, a dataclass (the
-    findings' :class:`~samrehab_cli.findings.Report`) its fields in order, written the same way (no pydantic needed)."""
+    """Exactly the library's result model, nothing added: a dataclass (the results of samrehab's commands) its
+    fields in order, dates as ``ÅÅÅÅ-MM-DD``, text as it is; the same text pydantic writes for the same fields
+    (tests/test_findings_json.py). A pydantic model is written by pydantic."""
     if dataclasses.is_dataclass(model):
         import json
 
-        return json.dumps(dataclasses.asdict(model), ensure_ascii=False, indent=2)
+        return json.dumps(dataclasses.asdict(model), ensure_ascii=False, indent=2, default=_iso_date)
     return model.model_dump_json(indent=2)
+
+
+def _iso_date(value: object) -> str:
+    import datetime as dt
+
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} kan inte skrivas som JSON")
 
 
 def number(value: float | Decimal | None, decimals: int = 1) -> str:
