@@ -1,9 +1,9 @@
 """A command loads only what it uses: ``python -X importtime -m samrehab_cli …`` lists every module a run imported.
 
 Heavy libraries cost tens of milliseconds each to import, more than checking a year's workbook: pandas and numpy
-(outcomes only), openpyxl (changing workbooks), pydantic (typer's option parsing and the outcome results; never
-``validate`` or ``decrypt``), rich (only on a terminal; these runs write to a pipe), multiprocessing (many files
-only), and email-validator and phonenumbers (only for a workbook with e-mail addresses or mobile numbers).
+(no command here needs them), openpyxl (changing workbooks), pydantic (typer would load it to read options:
+cli/params.py reads them without), rich (only on a terminal; these runs write to a pipe), multiprocessing (many
+files only), and email-validator and phonenumbers (only for a workbook with e-mail addresses or mobile numbers).
 """
 
 from __future__ import annotations
@@ -87,3 +87,12 @@ def test_plain_options_read_as_typer_reads_them() -> None:
                 typers = build_runtime_param(descriptor).coerce(value, param=param, ctx=None)
                 assert plain.coerce(value, param=param, ctx=None) == typers, (param.name, value)
     assert taken >= 40
+
+
+def test_outcomes_count_without_pandas_or_pydantic(folder: Path) -> None:
+    from tests.register_files import person, write_register
+
+    write_register(folder / "deltagare.xlsx", [person("D1"), person("D2", end="2020-05-01", exit_reason="Studier")])
+    found = imported(["outcomes", "2020", "--register", "deltagare.xlsx", "--format", "json", "--today", "2021-01-01"],
+                     folder)
+    assert not found & {"pandas", "numpy", "openpyxl", "pydantic", "rich", "multiprocessing", *CONTACT}
