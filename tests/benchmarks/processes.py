@@ -117,6 +117,16 @@ class Row:
     met: bool
     detail: str
 
+    @classmethod
+    def of(cls, what: str, anchor: str, ratios: list[float], goal: float, detail: str) -> Row:
+        """The row of ``ratios`` (one a round), printed as soon as it is made."""
+        median = statistics.median(ratios)
+        row = cls(what, anchor, len(ratios), median, min(ratios), max(ratios), f"≤ {goal:g} ×", median <= goal, detail)
+        print(f"\n{row.what}  mot  {row.anchor}: {row.median:.2f} × (min {row.low:.2f}, max {row.high:.2f}, "
+              f"{row.rounds} omgångar; {row.detail})  mål {row.goal}: {'uppfyllt' if row.met else 'INTE uppfyllt'}",
+              flush=True)
+        return row
+
     def markdown(self) -> str:
         verdict = "ja" if self.met else "**nej**"
         return (f"| {self.what} | {self.anchor} | {self.rounds} | {self.median:.2f} × | {self.low:.2f}–{self.high:.2f} "
@@ -128,24 +138,10 @@ HEADER = ("| kommando | ankare (egen process) | omgångar | median av kvoterna |
 
 
 def time_row(what: str, measured: Turns, goal: float) -> Row:
-    ratios = measured.ratios
-    row = Row(what, measured.second.label, len(ratios), statistics.median(ratios), min(ratios), max(ratios),
-              f"≤ {goal:g} ×", statistics.median(ratios) <= goal,
-              f"{measured.median(0) * 1000:.0f} ms / {measured.median(1) * 1000:.0f} ms")
-    show(row)
-    return row
+    return Row.of(what, measured.second.label, measured.ratios, goal,
+                  f"{measured.median(0) * 1000:.0f} ms / {measured.median(1) * 1000:.0f} ms")
 
 
 def memory_row(what: str, measured: Turns, goal: float) -> Row:
-    ratios = measured.memory_ratios
-    row = Row(what, measured.second.label, len(ratios), statistics.median(ratios), min(ratios), max(ratios),
-              f"≤ {goal:g} ×", statistics.median(ratios) <= goal,
-              f"{measured.peak(0):.0f} MiB / {measured.peak(1):.0f} MiB")
-    show(row)
-    return row
-
-
-def show(row: Row) -> None:
-    print(f"\n{row.what}  mot  {row.anchor}: {row.median:.2f} × (min {row.low:.2f}, max {row.high:.2f}, "
-          f"{row.rounds} omgångar; {row.detail})  mål {row.goal}: {'uppfyllt' if row.met else 'INTE uppfyllt'}",
-          flush=True)
+    return Row.of(what, measured.second.label, measured.memory_ratios, goal,
+                  f"{measured.peak(0):.0f} MiB / {measured.peak(1):.0f} MiB")
