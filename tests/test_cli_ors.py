@@ -12,6 +12,7 @@ import pytest
 
 from samrehab_cli.participants import ors, outcomes, read
 from samrehab_cli.participants.period import parse_period
+from samrehab_cli.render.common import to_json
 from samrehab_cli.storage import crypto
 
 from register_files import person, write_register
@@ -83,7 +84,7 @@ def test_no_srs_score_in_any_output(run, tmp_path: Path) -> None:
 def test_json_is_the_library_result(run) -> None:
     result = run("ors", "--due", "--date", "2020-11-15", "--register", EXAMPLE, "--format", "json", "--today", TODAY)
     reg = read.load([EXAMPLE], crypto.Passwords(), today=D(2021, 6, 30))
-    assert json.loads(result.stdout) == json.loads(ors.due(reg, D(2020, 11, 15)).model_dump_json())
+    assert json.loads(result.stdout) == json.loads(to_json(ors.due(reg, D(2020, 11, 15))))
     assert json.loads(result.stdout)["due"]
 
 

@@ -139,7 +139,7 @@ def numbers(draw: st.DrawFn) -> str:
 @given(numbers())
 def test_same_verdict_as_the_personnummer_package(number: str) -> None:
     ours = check(number, TODAY)
-    if ours.unknown_date:  # SPEC accepts Skatteverket's partly unknown birth dates; the package refuses them
+    if ours.unknown_date:  # we accept Skatteverket's partly unknown birth dates; the package refuses them
         return
     theirs = reference.valid(number)
     assert ours.valid == (theirs and ours.problem is not Problem.FUTURE)  # we also refuse a future date

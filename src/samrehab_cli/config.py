@@ -12,7 +12,6 @@ Example::
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 
 from samrehab_cli import errors
@@ -36,6 +35,8 @@ def load(folder: Path | None = None) -> dict[str, Path]:
     path = (folder or Path.cwd()) / FILE_NAME
     if not path.is_file():
         return {}
+    import tomllib
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except tomllib.TOMLDecodeError as exc:

@@ -1,16 +1,17 @@
 """Findings as data: ``Finding``, ``Report`` and the ``Rule`` that makes them.
 
-``--format json`` prints ``Report.model_dump_json()`` and nothing else (docs/utdata.md).
+Plain dataclasses: they are made by the library, never parsed from outside, so nothing needs validating, and
+``samrehab validate`` starts without pydantic. ``--format json`` prints the ``Report``'s fields as they are and
+nothing else (docs/utdata.md; :func:`samrehab_cli.render.common.to_json`); in the pydantic results that hold findings
+(``outcomes``, ``ors``) a finding's JSON is the same.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
-
-from pydantic import BaseModel, ConfigDict
 
 from samrehab_cli import shell
 from samrehab_cli.errors import listed
@@ -22,10 +23,9 @@ Severity = Literal["fel", "varning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("fel", "varning", "info")
 
 
-class Finding(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Finding:
     """One problem, where it is and what to do about it (docs/utdata.md has its JSON)."""
-
-    model_config = ConfigDict(frozen=True)
 
     code: str
     severity: Severity
@@ -50,18 +50,20 @@ class Finding(BaseModel):
         return place
 
 
-class Counts(BaseModel):
+@dataclass(slots=True)
+class Counts:
     fel: int = 0
     varning: int = 0
     info: int = 0
 
 
-class Report(BaseModel):
+@dataclass(slots=True)
+class Report:
     """The result of checking one or more files: valid when there is no finding of severity fel."""
 
     valid: bool
     counts: Counts
-    findings: list[Finding]
+    findings: list[Finding] = field(default_factory=list)
 
     @classmethod
     def of(cls, findings: Iterable[Finding]) -> Report:

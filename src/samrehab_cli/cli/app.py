@@ -9,8 +9,10 @@ from typing import Annotated
 import typer
 
 from samrehab_cli import __version__
-from samrehab_cli.cli import followup, isf, participants, registration, swedish
+from samrehab_cli.cli import followup, isf, params, participants, registration, swedish
 from samrehab_cli.cli.common import state
+
+params.install()  # text and path options read without pydantic (cli/params.py)
 
 app = typer.Typer(
     name="samrehab",
@@ -31,7 +33,9 @@ for command in (registration.template, registration.weeks, registration.encrypt,
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"samrehab {__version__}")
+        from samrehab_cli.storage import agile
+
+        typer.echo(f"samrehab {__version__} ({agile.describe()})")
         raise typer.Exit()
 
 

@@ -159,7 +159,7 @@ def ors(
 
 def _nothing_counts(data: "ParticipantRegister") -> bool:
     """Every participant row has a fel: any table would be all zeros."""
-    return bool(data.excluded) and data.participants.empty
+    return bool(data.excluded) and len(data.participants) == 0
 
 
 def _refuse_with_errors(data: "ParticipantRegister", *, as_json: bool, written: bool, strict: bool) -> None:

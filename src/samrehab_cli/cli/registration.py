@@ -266,7 +266,6 @@ def validate(
         samrehab validate inkorg/*.xlsx --format json
     """
     from samrehab_cli.dates import parse_week
-    from samrehab_cli.registration import markup
     from samrehab_cli.registration import validate as check
     from samrehab_cli.render import formats
     from samrehab_cli.storage import files
@@ -287,6 +286,8 @@ def validate(
     first = checked.files[0]
     marked = None
     if output is not None and first.opened is not None:  # before any output: an .xls stops here (exit 2)
+        from samrehab_cli.registration import markup
+
         with common.working(f"Märker upp en kopia av {paths[0]} …"):
             marked = markup.marked_copy(first.opened, paths[0], passwords, first.findings)
     assert chosen.show is not None

@@ -1,4 +1,4 @@
-"""``samrehab envelopes``: the allocation list behind the sealed envelopes (SPEC §6), and reading it back.
+"""``samrehab envelopes``: the allocation list behind the sealed envelopes (docs/uppfoljning.md), and reading it back.
 
 Envelope numbers 1, 2, 3 … (or going on from a förbund's earlier list) each get a group, in randomly permuted blocks
 of 5 or 10 envelopes, each block exactly 60 % Behandlingsgrupp (3 of 5, 6 of 10). The size of each block is drawn

@@ -1,4 +1,5 @@
-"""``samrehab reminders`` and ``samrehab surveys``: what ISF does for each participant after the merge (SPEC §6).
+"""``samrehab reminders`` and ``samrehab surveys``: what ISF does for each participant after the merge
+(docs/uppfoljning.md).
 
 A participant's **start** is the consent date, else the meeting date. The control group is **called** six months
 after the start, and ISF **reminds** the förbund one month before: the call date minus one month. The self-rating

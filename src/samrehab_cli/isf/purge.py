@@ -1,4 +1,4 @@
-"""``samrehab purge``: at the förbund, the registered rows ISF has confirmed are cleared (SPEC §6).
+"""``samrehab purge``: at the förbund, the registered rows ISF has confirmed are cleared (docs/uppfoljning.md).
 
 ISF's receipt (kvittens) names every row it received without errors, with a fingerprint of the row's values keyed
 from ISF's password (:mod:`samrehab_cli.isf.receipts`). For each row of the registration file that the receipt names:

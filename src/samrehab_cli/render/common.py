@@ -10,6 +10,7 @@ formula. Nothing in ``render`` computes a result.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import sys
 from collections.abc import Iterable, Sequence
@@ -17,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
     from pydantic import BaseModel
     from rich.console import Console
 
@@ -58,18 +60,32 @@ def write_bytes(data: bytes) -> None:
     sys.stdout.buffer.flush()
 
 
-def print_json(model: BaseModel) -> None:
+def print_json(model: BaseModel | DataclassInstance) -> None:
     write(to_json(model))
 
 
-def to_json(model: BaseModel) -> str:
-    """Exactly the library's result model, nothing added."""
+def to_json(model: BaseModel | DataclassInstance) -> str:
+    """Exactly the library's result model, nothing added: a dataclass (the results of samrehab's commands) its
+    fields in order, dates as ``ÅÅÅÅ-MM-DD``, text as it is; the same text pydantic writes for the same fields
+    (tests/test_findings_json.py). A pydantic model is written by pydantic."""
+    if dataclasses.is_dataclass(model):
+        import json
+
+        return json.dumps(dataclasses.asdict(model), ensure_ascii=False, indent=2, default=_iso_date)
     return model.model_dump_json(indent=2)
 
 
-def json_bytes(model: BaseModel) -> bytes:
+def json_bytes(model: BaseModel | DataclassInstance) -> bytes:
     """The JSON of ``--format json``, as the bytes of a file."""
     return (to_json(model) + "\n").encode("utf-8")
+
+
+def _iso_date(value: object) -> str:
+    import datetime as dt
+
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} kan inte skrivas som JSON")
 
 
 def number(value: float | Decimal | None, decimals: int = 1) -> str:

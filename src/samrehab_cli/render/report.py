@@ -18,27 +18,55 @@ _GITHUB_LEVEL = {"fel": "error", "varning": "warning", "info": "notice"}
 
 
 def report_human(report: Report, out: Console | None = None, terminal: bool | None = None) -> None:
-    """``vecka.xlsx:2020-v39!H7: V224 Kontrollsiffran …``, a blank line between files and sheets, then the summary."""
+    """``vecka.xlsx:2020-v39!H7: V224 Kontrollsiffran …``, a blank line between files and sheets, then the summary.
+
+    On a terminal with rich's colours; otherwise as plain lines, without loading rich."""
+    terminal = is_terminal() if terminal is None else terminal
+    if not terminal:
+        _plain(report_lines(report), out)
+        return
     from rich.markup import escape
 
     from samrehab_cli.findings import summary
 
     out = out or console()
-    terminal = is_terminal() if terminal is None else terminal
-    out.soft_wrap = not terminal
+    out.soft_wrap = False
     group: tuple[str, str | None] | None = None
     for f in report.findings:
         if group is not None and group != (f.file, f.sheet):
             out.print()
         group = (f.file, f.sheet)
-        if terminal:
-            out.print(f"[bold]{escape(f.location)}[/]: [{_SEVERITY_STYLE[f.severity]}]{f.code}[/] {escape(f.message)}")
-        else:
-            out.print(f"{f.location}: {f.code} {f.message}", markup=False, highlight=False)
+        out.print(f"[bold]{escape(f.location)}[/]: [{_SEVERITY_STYLE[f.severity]}]{f.code}[/] {escape(f.message)}")
     if report.findings:
         out.print()
     style = "bold red" if report.counts.fel else "yellow" if report.counts.varning else "green"
-    out.print(f"[{style}]{summary(report.counts)}[/]" if terminal else summary(report.counts), markup=terminal)
+    out.print(f"[{style}]{summary(report.counts)}[/]")
+
+
+def report_lines(report: Report) -> list[str]:
+    """:func:`report_human` as plain lines."""
+    from samrehab_cli.findings import summary
+
+    lines: list[str] = []
+    group: tuple[str, str | None] | None = None
+    for f in report.findings:
+        if group is not None and group != (f.file, f.sheet):
+            lines.append("")
+        group = (f.file, f.sheet)
+        lines.append(f"{f.location}: {f.code} {f.message}")
+    if report.findings:
+        lines.append("")
+    return [*lines, summary(report.counts)]
+
+
+def _plain(lines: list[str], out: Console | None) -> None:
+    """Lines as they are, on ``out`` or standard out: no markup, colour, emoji codes or wrapping."""
+    if out is None:
+        write("\n".join(lines))
+        return
+    out.soft_wrap = True
+    for line in lines:
+        out.print(line, markup=False, highlight=False, emoji=False)
 
 
 #: What to do when a file could not be opened: nothing in it was checked, so there is nothing to correct in it yet.
@@ -53,18 +81,18 @@ _NOT_OPENED = {
 
 def validate_human(report: Report, out: Console | None = None, terminal: bool | None = None) -> None:
     """:func:`report_human`, then what to do next: the advice that fits what was found."""
-    out = out or console()
+    terminal = is_terminal() if terminal is None else terminal
+    out = out or (console() if terminal else None)
     report_human(report, out, terminal)
     codes = {f.code for f in report.findings if f.severity == "fel"}
-    for code, advice in _NOT_OPENED.items():
-        if code in codes:
-            out.print(advice, markup=False)
+    advice = [text for code, text in _NOT_OPENED.items() if code in codes]
     if codes - set(_NOT_OPENED):
-        out.print("Rätta felen och kör samrehab validate igen. Med --mark -o granskad.xlsx markeras cellerna i en "
-                  "kopia av filen; samrehab rules visar alla regler.", markup=False)
+        advice.append("Rätta felen och kör samrehab validate igen. Med --mark -o granskad.xlsx markeras cellerna i "
+                      "en kopia av filen; samrehab rules visar alla regler.")
     elif report.counts.varning and not codes:
-        out.print("Inga fel. Gå igenom varningarna innan filen skickas; samrehab rules visar alla regler.",
-                  markup=False)
+        advice.append("Inga fel. Gå igenom varningarna innan filen skickas; samrehab rules visar alla regler.")
+    if advice:
+        _plain(advice, out)
 
 
 def print_github(report: Report) -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Literal, cast
 
 from samrehab_cli import errors
+from samrehab_cli.storage import agile
 
 EXCEL_DEFAULT_PASSWORD = "VelvetSweatshop"  # what Excel uses for a workbook that is only write-protected
 ENV_VAR = "SAMREHAB_PASSWORD"
@@ -181,8 +182,7 @@ def _office_file(data: bytes, path: Path) -> Any:  # an msoffcrypto BaseOfficeFi
         raise errors.NotAWorkbook(path=path, reason="filen är skadad") from exc
 
 
-def _encryption_kind(data: bytes, path: Path) -> str | None:
-    office = _office_file(data, path)
+def _encryption_kind(data: bytes, path: Path, office: Any) -> str | None:
     kind = type(office).__name__
     if kind == "OOXMLFile":
         return office.type if office.type != "plain" else None
@@ -210,18 +210,19 @@ def open_bytes(data: bytes, passwords: Passwords, path: Path, first: int | None 
     ``first`` is tried first (the one that opened the förbund's last file), then the others, newest first."""
     if not data.startswith(OLE_MAGIC):  # zip (plain xlsx) or not a workbook at all: workbooks.read decides
         return Opened(data, None, None)
-    kind = _encryption_kind(data, path)
+    parsed = _office_file(data, path)  # parsed once for the kind and the first password (parsing costs ~1 ms)
+    kind = _encryption_kind(data, path, parsed)
     if kind is None:
         return Opened(data, None, None)
     if kind not in ("agile", "standard", "xls"):
         raise errors.UnsupportedEncryption(path=path, reason=kind)
-    if kind != "xls" and _cut_short(data, path):
+    if kind != "xls" and _cut_short(parsed):
         raise errors.DamagedWorkbook(path=path, reason="den är avklippt: den krypterade delen är ofullständig")
     from msoffcrypto import exceptions as mso
 
     tried = 0
     for slot, password in passwords._for_reading(path, first):
-        office = _office_file(data, path)
+        office = parsed if tried == 0 and kind != "xls" else _office_file(data, path)
         tried += 1
         try:
             office.load_key(password=password)
@@ -244,6 +245,7 @@ def encrypt(plain: bytes, passwords: Passwords, path: Path, slot: int = 0) -> by
     """Agile-encrypt an xlsx package with the newest password (or the one in ``slot``), verified by decrypting."""
     if plain.startswith(OLE_MAGIC):
         raise errors.CannotEncryptXls(path=path)
+    _msoffcrypto()
     from msoffcrypto.format.ooxml import OOXMLFile
 
     password = passwords._for_writing(slot)
@@ -263,12 +265,11 @@ def encrypt(plain: bytes, passwords: Passwords, path: Path, slot: int = 0) -> by
     return encrypted
 
 
-def _cut_short(data: bytes, path: Path) -> bool:
+def _cut_short(office: Any) -> bool:
     """An encrypted xlsx whose encrypted package is shorter than it says (cut off in the mail, say): no password
     could open it, so it is refused as damaged before any key is derived for it."""
     import struct
 
-    office = _office_file(data, path)
     try:
         with office.file.openstream("EncryptedPackage") as stream:
             declared: int = struct.unpack("<Q", stream.read(8))[0]
@@ -292,4 +293,5 @@ def _msoffcrypto() -> Any:  # the module (untyped), imported on first use: it is
 
     if not isinstance(xls97.tempfile, types.SimpleNamespace):
         xls97.tempfile = types.SimpleNamespace(TemporaryFile=io.BytesIO)
+    agile.install()  # the key derivation in C, when it was built (storage/agile.py)
     return msoffcrypto
