@@ -9,8 +9,8 @@ group at once: the total, each team (alphabetically) and each gender (Kvinna, Ma
 previous period's end (so the team was running then). Otherwise it is null.
 
 The result's JSON is the shape in docs/utdata.md plus ``ors`` (docs/utfall.md: one ORS row per group, ``[]`` when
-the register has no ORS measurements), with these documented extra top-level keys: ``excluded_rows`` (participant rows left
-out because of a ``fel``), ``excluded_ors_rows`` (ORS rows left out because of any D420–D424),
+the register has no ORS measurements), with these documented extra top-level keys: ``excluded_rows`` (participant
+rows left out because of a ``fel``), ``excluded_ors_rows`` (ORS rows left out because of any D420–D424),
 ``work_support`` (the period's Arbete exits, dropouts excluded, per Arbetsmarknadsstöd in the schema's order,
 ``"Uppgift saknas"`` last) and ``other_comments`` (team, exit date and Kommentar of each Annat exit; no
 Deltagar-ID).
