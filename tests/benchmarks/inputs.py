@@ -85,3 +85,40 @@ def register(count: int) -> Path:
     write_register(partial, people, write_only=True)
     partial.replace(path)
     return path
+
+
+def _moved(row: dict[str, object], shift: dt.timedelta, envelopes: int) -> dict[str, object]:
+    """A row of 2020's weeks moved ``shift`` in time (its birth date kept), its kuvertnummer after ``envelopes``."""
+    moved = {key: value + shift if isinstance(value, dt.date) and key != "birth_date" else value
+             for key, value in row.items()}
+    if isinstance(row.get("envelope"), int):
+        moved["envelope"] = envelopes + int(row["envelope"])
+    return moved
+
+
+def merge_inbox(count: int) -> Path:
+    """ISF's inbox of ``count`` encrypted files, a sub-folder per förbund (10 of them), each file four week tabs
+    × 40 filled rows of weeks no other file holds (so every row is new to an empty register)."""
+    from tests.benchmarks.test_bench_validate import filled
+
+    inbox = folder() / f"inkorg-merge-{count}"
+    done = inbox / ".klar"
+    if done.exists():
+        return inbox
+    first = dt.date(2014, 12, 29)  # the Monday of 2015-v01
+    for forbund in range(10):
+        for number in range(count // 10):
+            monday = first + dt.timedelta(weeks=4 * number)
+            tabs = {}
+            for offset, rows in enumerate(filled(weeks=4, per_week=40, seed=1000 * forbund + number).values()):
+                week = monday + dt.timedelta(weeks=offset)
+                shift = week - dt.date.fromisocalendar(2020, offset + 1, 1)
+                iso = week.isocalendar()
+                tabs[f"{iso.year}-v{iso.week:02d}"] = [_moved(row, shift, 100_000 * forbund + 1_000 * number)
+                                                       for row in rows]
+            path = inbox / f"Förbund {forbund}" / f"registrering-{number:03d}.xlsx"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.exists():
+                _made(path, make_workbook(tabs, forbund=f"Förbund {forbund}", password=PASSWORD))
+    done.write_text("", encoding="utf-8")
+    return inbox

@@ -19,7 +19,18 @@ from pathlib import Path
 
 import pytest
 from tests.benchmarks import inputs
-from tests.benchmarks.processes import ANCHORS, HEADER, Row, anchor, memory_row, samrehab, time_row, turns
+from tests.benchmarks.processes import (
+    ANCHORS,
+    HEADER,
+    SAMREHAB,
+    Command,
+    Row,
+    anchor,
+    memory_row,
+    samrehab,
+    time_row,
+    turns,
+)
 from tests.conftest import PASSWORD
 
 from samrehab_cli.storage import agile
@@ -94,6 +105,42 @@ def test_outcomes_register(count: int) -> None:
     ROWS.append(time_row(f"`outcomes 2020 --format json`, {count:,} deltagare".replace(",", " "), measured, 2.0))
     if count <= 100_000:
         ROWS.append(memory_row(f"toppminne, `outcomes` {count:,} deltagare".replace(",", " "), measured, 1.5))
+
+
+def _merge(label: str, inbox: Path, work: Path, env: dict[str, str]) -> Command:
+    """``samrehab merge`` into an empty register every time: the shell removes the last run's (and then is gone:
+    ``exec``), so the time and the memory are samrehab's."""
+    script = (f'rm -rf "{work}" && exec "{SAMREHAB}" merge "{inbox}" --register "{work}/huvudregister.xlsx" '
+              f'--receipts "{work}/kvitton" --password-file "{inputs.password_file()}" --today 2030-01-01')
+    return Command(label, ["/bin/sh", "-c", script], env, codes=(0, 1))  # 1: the inbox has rows with findings
+
+
+@pytest.mark.parametrize("count", [200, 1000])
+def test_merge_files(count: int) -> None:
+    """Issue 12: merging ``count`` encrypted files (4 week tabs × 40 rows) into an empty register, against one key
+    derivation per file on 2 processes and, for 200, the naive single-process loop; and validate over the same."""
+    inbox = inputs.merge_inbox(count)
+    files = sorted(inbox.rglob("*.xlsx"))
+    work = inputs.folder() / "merge-arbete"
+    kdf_pure = anchor("kdf-only, ren Python (2 processer)", "kdf_only.py", "pure", PASSWORD, *map(str, files))
+    for name, env in kdf_paths():
+        merge = _merge(f"merge {count}", inbox, work, env)
+        floor = kdf_pure if env else anchor("kdf-only, kompilerad (2 processer)", "kdf_only.py", "compiled", PASSWORD,
+                                            *map(str, files))
+        measured = turns(merge, floor, rounds(5 if count <= 200 else 3))
+        rate = count / measured.median(0)
+        ROWS.append(Row.of(f"`merge` av {count} krypterade filer till ett tomt register ({name})", floor.label,
+                           measured.ratios, 1.2, f"{measured.median(0):.1f} s / {measured.median(1):.1f} s; "
+                           f"{rate:.0f} filer/s; toppminne {measured.peak(0):.0f} MiB"))
+        if count > 200:
+            continue
+        naive = anchor("naivt (msoffcrypto + pandas/openpyxl per fil, en process)", "naive_merge.py", PASSWORD,
+                       inbox, work.with_name("naivt-register.xlsx"))
+        compared = turns(merge, naive, rounds(3))
+        ROWS.append(time_row(f"`merge` av {count} filer ({name}; ≥ 3 × snabbare = kvot ≤ 0,33)", compared, 0.33))
+        validate = samrehab(f"validate {count}", "validate", *files, "--password-file", inputs.password_file(),
+                            "--today", "2030-01-01", env=env, codes=(0, 1))
+        ROWS.append(time_row(f"`validate` av samma {count} filer ({name})", turns(validate, floor, rounds(5)), 1.2))
 
 
 @pytest.mark.skipif(not COMPILED, reason="the C extension is not built")

@@ -89,6 +89,7 @@ class IncomingRow:
     codes: tuple[str, ...]  # its finding codes
     error: bool  # a finding of severity fel
     mark: str  # its receipt fingerprint
+    logged: str  # what the log records of it as a new row (made in the worker, where there is time to spare)
 
 
 @dataclass(frozen=True)
@@ -145,11 +146,14 @@ def read_incoming(task: Task) -> Incoming:
             serial = cells["serial"][index].text or None
             place = (sheet.name, number)
             consent = cells["consent"][index].value
+            answer = consent if isinstance(consent, str) else None
+            values = {c.key: kept(c, cells[c.key][index], today) for c in DATA_COLUMNS}
+            columns = DECLINED_COLUMNS if answer == NO else DATA_COLUMNS
             rows.append(IncomingRow(
-                sheet.name, number, serial, consent if isinstance(consent, str) else None,
-                {c.key: kept(c, cells[c.key][index], today) for c in DATA_COLUMNS},
+                sheet.name, number, serial, answer, values,
                 tuple(dict.fromkeys(by_row.get(place, []))), place in errors_at or sheet.name in broken_sheets,
-                receipts.fingerprint(key, serial or "", receipts.row_cells(cells, index))))
+                receipts.fingerprint(key, serial or "", receipts.row_cells(cells, index)),
+                json.dumps(row_state(Row("", "", sheet.name, values), columns), ensure_ascii=False)))
     weeks = [name for name in book.sheet_names if week_from_sheet_name(name) is not None]
     return Incoming(sha, weeks, book.properties.get(PROP_FORBUND) or None, opened.encryption, opened.slot, rows)
 
@@ -330,8 +334,7 @@ def _fold_row(run: _Run, entry: FileEntry, forbund: str, row: IncomingRow) -> st
         values = {c.key: row.values[c.key] for c in columns}
         new = Row(forbund, key[1], row.sheet, values, list(row.codes), entry.name, run.now)
         (register.declined if sheet == DECLINED else register.participants)[key] = new
-        run.log("ny rad", sheet, new, entry.name, entry.sha256, new=json.dumps(row_state(new, columns),
-                                                                              ensure_ascii=False))
+        run.log("ny rad", sheet, new, entry.name, entry.sha256, new=row.logged)
         return "new"
     was = DECLINED if key in register.declined else PARTICIPANTS
     if was != sheet:

@@ -3,8 +3,8 @@
 The register holds every row the förbund have sent, keyed by (förbund, Löpnummer): consenting rows in
 ``Deltagare``, declining ones in ``Avböjda`` (no identity), a row per incoming file in ``Inkomna filer`` (its
 SHA-256 says whether it was merged before), every change in ``Ändringslogg`` and what a person must decide in
-``Problem``. A hidden sheet ``Kvittenser`` keeps each receipt's row fingerprints, so that a receipt lost in a crash
-can be written again.
+``Problem``. A hidden sheet ``Kvittenser`` keeps each receipt's row fingerprints (a file's as JSON in a cell), so
+that a receipt lost in a crash can be written again.
 
 ``Ändringslogg`` is tamper-evident: each entry's ``Kedja`` is the SHA-256 of the previous entry's ``Kedja`` and of
 every field of the entry, values included (a new row's values are recorded whole, as JSON). Replaying the log gives
@@ -133,7 +133,10 @@ class Problem:
 
 PROBLEM_HEADERS = ("Tid", "Förbund", "Fil", "Löpnummer", "Kolumn", "Typ", "Beskrivning", "Värde i registret",
                    "Värde i filen")
-RECEIPT_HEADERS = ("Filens SHA-256", "Förbund", "Löpnummer", "Radkontroll")
+RECEIPT_HEADERS = ("Filens SHA-256", "Förbund", "Radkontroller")
+#: a cell holds at most 32,767 characters: a file's fingerprints (``["löpnummer", "kontroll"]`` each, 50 characters
+#: or so, as JSON) are kept 500 to a cell, over as many rows as they need
+MARKS_PER_CELL = 500
 
 
 @dataclass
@@ -239,8 +242,12 @@ def load(path: Path, passwords: crypto.Passwords) -> tuple[MasterRegister, crypt
         register.problems.append(Problem(*(canon(v) for v in raw[: len(PROBLEM_HEADERS)])))
     if RECEIPTS in book.sheet_names:
         for raw in table(RECEIPTS, RECEIPT_HEADERS):
-            sha, _, serial, mark = (canon(v) for v in raw[:4])
-            register.fingerprints.setdefault(sha, []).append((serial, mark))
+            sha, _, marks = (canon(v) for v in raw[:3])
+            try:
+                pairs = json.loads(marks) if marks else []
+            except ValueError:
+                pairs = []
+            register.fingerprints.setdefault(sha, []).extend((str(serial), str(mark)) for serial, mark in pairs)
     return register, opened
 
 
@@ -305,9 +312,11 @@ def to_bytes(register: MasterRegister, made: str) -> bytes:
     sheet(PROBLEMS, PROBLEM_HEADERS, [[p.time, p.forbund, p.file, p.serial, p.column, p.kind, p.description,
                                        p.register_value, p.file_value] for p in register.problems],
           (17, 24, 30, 12, 20, 18, 60, 24, 24), (None,) * 6 + ("wrap",) + (None,) * 2)
-    sheet(RECEIPTS, RECEIPT_HEADERS, [[sha, register.files[sha].forbund if sha in register.files else "", serial,
-                                       mark] for sha, marks in register.fingerprints.items() for serial, mark in marks],
-          (66, 24, 12, 34), (None,) * 4, hidden=True)
+    sheet(RECEIPTS, RECEIPT_HEADERS, [[sha, register.files[sha].forbund if sha in register.files else "",
+                                       json.dumps(marks[at:at + MARKS_PER_CELL], ensure_ascii=False)]
+                                      for sha, marks in register.fingerprints.items()
+                                      for at in range(0, max(len(marks), 1), MARKS_PER_CELL)],
+          (66, 24, 80), (None,) * 3, hidden=True)
     book.close()
     xf = {name: fmt.xf_index for name, fmt in kinds.items()}
     return sheetxml.fill(buffer.getvalue(), {part: ([xf[k] if k else None for k in kind], rows)
