@@ -25,6 +25,37 @@ step "En okrypterad kopia (bara när det verkligen behövs)" decrypt "$out/regis
   -o "$out/klartext.xlsx"
 rm -f "$out/klartext.xlsx"
 echo "(klartextkopian är raderad)"
+# ISF's inbox holds files encrypted with two passwords (autumn's and winter's): a password file, newest first,
+# readable only by its owner (samrehab refuses one that others can read).
+( umask 077; printf '%s\n' "demo-Lösenord-2021" "demo-Lösenord-2020" > "$out/losenord.txt" )
+isf=(--register "$out/huvudregister.xlsx" --receipts "$out/kvitton" --password-file "$out/losenord.txt")
+step "ISF läser in veckans inkorg i huvudregistret, med Avestas kuvertlista (en trasig fil och en konflikt: slutkod 1)" \
+  merge examples/inkorg --allocation examples/kuvert-Avesta.xlsx "${isf[@]}" || echo "(slutkod $? – se Problem i huvudregistret)"
+echo "(kvittenserna till förbunden: $out/kvitton/)"
+step "… och samma inkorg en gång till: inget läses in två gånger" merge examples/inkorg "${isf[@]}" \
+  || echo "(slutkod $?: den trasiga filen provas inte igen utan --retry)"
+step "Läget per förbund och kontrollen av ändringsloggen" status --register "$out/huvudregister.xlsx" \
+  --password-file "$out/losenord.txt" --today 2020-11-02
+# The follow-up (docs/uppfoljning.md): envelopes, reminders and surveys at ISF, purge at the förbund.
+pw=(--password-file "$out/losenord.txt")
+step "ISF gör kuvertlistan för ett nytt förbund (block om 5 och 10 kuvert, 60 % Behandlingsgrupp)" envelopes \
+  --forbund "Exempelförbundet" --count 200 -o "$out/kuvert.xlsx" "${pw[@]}"
+step "… och fortsätter samma lista när kuverten tar slut (inget nummer används två gånger)" envelopes \
+  --continue "$out/kuvert.xlsx" --count 50 "${pw[@]}"
+step "Påminnelser till förbunden: kontrollgruppen som ska kallas om en månad (mars–april 2021)" reminders \
+  --register "$out/huvudregister.xlsx" --from 2021-03-01 --weeks 8 -o "$out/paminnelser" "${pw[@]}"
+step "Startenkäterna hösten 2020 per kanal, med loggen över vad som skickats" surveys \
+  --register "$out/huvudregister.xlsx" --from 2020-09-21 --date 2020-10-31 -o "$out/enkater" \
+  --sent "$out/skickat.xlsx" --mark-sent "${pw[@]}"
+step "… och en vecka senare: det som redan skickats kommer inte igen" surveys \
+  --register "$out/huvudregister.xlsx" --date 2020-11-07 --sent "$out/skickat.xlsx" "${pw[@]}"
+# The förbund's own copy of the file it sent; ISF's receipt for it is in kvitton/.
+cp "examples/inkorg/Avesta/registrering-2020-v41.xlsx" "$out/avesta-registrering.xlsx"
+receipt=$(grep -l "^Fil: Avesta/registrering-2020-v41.xlsx$" "$out"/kvitton/*.txt)
+step "Avesta tömmer det som ISF har kvitterat (löpnumren står kvar)" purge "$out/avesta-registrering.xlsx" \
+  --receipt "$receipt" "${pw[@]}"
+mkdir -p "$out/inkorg-tömd/Avesta" && cp "$out/avesta-registrering.xlsx" "$out/inkorg-tömd/Avesta/"
+step "ISF läser in den tömda filen: ingenting raderas i huvudregistret" merge "$out/inkorg-tömd" "${isf[@]}"
 step "Teamens utfall 2020 enligt Södra Dalarnas policy (ORS-tabellen under)" outcomes 2020 \
   --register examples/deltagarregister.xlsx
 step "Rapportarbetsboken med diagram till halvårsrapporten" outcomes 2020H2 \

@@ -4,7 +4,7 @@ It reproduces the Södra Dalarna policy's worked example exactly for 2020 — 56
 4 Arbete, 2 Studier, 2 Annan arbetslivsinriktad rehab, 6 Medicinsk rehab, 0 Sjukersättning, 6 Annat,
 33 active at the start of 2021, 8 positive of 20 = 40 % — with the policy's background figures 5,6 år and
 20,3 månader, and holds 2019 too so that the comparison with the previous period is filled. The sheet ``ORS``
-holds ORS/SRS measurements for the ORS follow-up (SPEC §5.4).
+holds ORS/SRS measurements for the ORS follow-up (docs/utfall.md).
 The file is written unencrypted because it holds no personal data. Deterministic: run it again and the
 participants are the same.
 

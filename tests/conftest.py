@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -22,12 +23,25 @@ settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"  # copies of ../shared/fixtures (see their READMEs)
+# tests/fixtures holds copies of the office-made files and the personnummer test data (see their READMEs)
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 OFFICE = FIXTURES / "office-made"
 PASSWORD = "Vinter-2020!"
 OLD_PASSWORD = "Höst-2020?"
 FORBUND = "Södra Dalarnas Samordningsförbund"
 TODAY = dt.date(2020, 12, 31)
+
+
+#: Words click and Typer write themselves. None may reach a user (the commands' own texts are Swedish).
+ENGLISH = re.compile(
+    r"\b(Usage|Options?|Arguments|Commands?|COMMAND|ARGS|OPTIONS|Show this message|required|default|Missing|Invalid"
+    r"|No such|unexpected|Did you mean|Possible options|Try|Error|Aborted|requires|does not take|env var|dynamic"
+    r"|Value|greater than|less than|not a valid|Input should)\b|<\w+[\[ ]|x>=|x<=")
+
+
+def english(text: str) -> list[str]:
+    """The words of ``text`` that click or Typer would have written."""
+    return [m.group(0) for m in ENGLISH.finditer(text)]
 
 
 def make_workbook(rows: Sequence[Mapping[str, object]] | Mapping[str, Sequence[Mapping[str, object]]] = (),

@@ -29,15 +29,18 @@ def table(sheet_schema: SheetSchema, rows: Iterable[Mapping[str, object]]) -> li
     return [sheet_schema.headers, *[[r.get(c.key) for c in sheet_schema.columns] for r in rows]]
 
 
-def source_rows(rows: Iterable[Mapping[str, object]], sheet_schema: SheetSchema = PARTICIPANTS,
-                sheet: str = "Deltagare", file: str = "register.xlsx") -> list[read.SourceRow]:
-    parsed = sheets.parse_sheet(sheet_schema, sheet, table(sheet_schema, rows), skip_empty=())
-    return [read.SourceRow(file, row) for row in parsed.rows]
+def source_sheets(rows: Iterable[Mapping[str, object]], sheet_schema: SheetSchema = PARTICIPANTS,
+                  sheet: str = "Deltagare", file: str = "register.xlsx") -> list[read.SourceSheet]:
+    """``rows`` as one sheet read as the register's sheets are read (none when there are no rows)."""
+    found = table(sheet_schema, rows)
+    if len(found) == 1:
+        return []
+    return [read.SourceSheet(file, sheets.parse_sheet(sheet_schema, sheet, found, skip_empty=()))]
 
 
 def make_register(rows: Iterable[Mapping[str, object]], ors: Iterable[Mapping[str, object]] = (),
                   today: dt.date = TODAY) -> read.ParticipantRegister:
-    return read.from_rows(source_rows(rows), source_rows(ors, ORS, "ORS"), today=today)
+    return read.from_sheets(source_sheets(rows), source_sheets(ors, ORS, "ORS"), today=today)
 
 
 def write_register(path: Path, rows: Sequence[Mapping[str, object]], ors: Sequence[Mapping[str, object]] = (),

@@ -234,8 +234,14 @@ def test_unexpected_error_is_one_line_unless_debug(run, tmp_path: Path, password
     result = run("template", "-o", tmp_path / "m.xlsx", "--forbund", "X", "--no-encrypt")
     assert result.exit_code == 2 and "RuntimeError" in result.stderr and "intern detalj" not in result.output
     assert "--debug" in result.stderr and not (tmp_path / "m.xlsx").exists()
-    debug = run("--debug", "template", "-o", tmp_path / "m.xlsx", "--forbund", "X", "--no-encrypt")
-    assert isinstance(debug.exception, RuntimeError)
+    for debug in (run("--debug", "template", "-o", tmp_path / "m.xlsx", "--forbund", "X", "--no-encrypt"),
+                  run("template", "-o", tmp_path / "m.xlsx", "--forbund", "X", "--no-encrypt", "--debug"),
+                  run("template", "-o", tmp_path / "m.xlsx", "--forbund", "X", "--no-encrypt",
+                      env={"SAMREHAB_DEBUG": "1"})):
+        assert debug.exit_code == 2  # still: the command could not run
+        assert "Traceback" in debug.stderr and "RuntimeError: intern detalj" in debug.stderr
+        assert debug.stderr.strip().splitlines()[-1].startswith("Fel: Ett oväntat fel")
+    assert not (tmp_path / "m.xlsx").exists()
 
 
 def test_hidden_prompt_asks_twice_when_encrypting(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

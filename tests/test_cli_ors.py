@@ -12,6 +12,7 @@ import pytest
 
 from samrehab_cli.participants import ors, outcomes, read
 from samrehab_cli.participants.period import parse_period
+from samrehab_cli.render.common import to_json
 from samrehab_cli.storage import crypto
 
 from register_files import person, write_register
@@ -32,7 +33,7 @@ def test_outcomes_show_ors_from_the_example(run) -> None:
     total = data["ors"][0]
     assert total["active"] == 56 and 0 < total["policy_percent"] <= 100 and total["with_change"] > 0
     text = run("outcomes", "2020", "--register", EXAMPLE, "--today", TODAY).stdout
-    assert "ORS och SRS 2020" in text and "Följer policyn (ORS minst varannan månad):" in text
+    assert "ORS och SRS 2020, totalt och per team" in text and "Följer policyn (ORS minst varannan månad)" in text
 
 
 def test_ors_from_a_separate_file(run, tmp_path: Path) -> None:
@@ -69,7 +70,7 @@ def test_no_srs_score_in_any_output(run, tmp_path: Path) -> None:
     render.outcomes_human(result, Console(file=buffer, width=200, color_system=None), terminal=True)
     outputs.append(buffer.getvalue())
     report = tmp_path / "rapport.xlsx"
-    assert run("outcomes", "2021H1", "--register", path, "-o", report, "--today", TODAY).exit_code == 0
+    assert run("outcomes", "2021H1", "--register", path, "-o", report, "--today", TODAY).exit_code == 1  # D420
     book = openpyxl.load_workbook(report)
     outputs.append("\n".join(str(c.value) for ws in book for row in ws.iter_rows() for c in row))
     assert "ORS" in book.sheetnames and len(book["ORS"]._charts) == 1
@@ -83,7 +84,7 @@ def test_no_srs_score_in_any_output(run, tmp_path: Path) -> None:
 def test_json_is_the_library_result(run) -> None:
     result = run("ors", "--due", "--date", "2020-11-15", "--register", EXAMPLE, "--format", "json", "--today", TODAY)
     reg = read.load([EXAMPLE], crypto.Passwords(), today=D(2021, 6, 30))
-    assert json.loads(result.stdout) == json.loads(ors.due(reg, D(2020, 11, 15)).model_dump_json())
+    assert json.loads(result.stdout) == json.loads(to_json(ors.due(reg, D(2020, 11, 15))))
     assert json.loads(result.stdout)["due"]
 
 
@@ -128,10 +129,20 @@ def test_due_team_and_formats(run, due_register: Path) -> None:
                                        "1 deltagare i säter behöver ORS, varav 1 försenade."]
     csv = run("ors", "--due", "--date", "2021-03-01", "--team", "Säter", "--register", due_register, "--format", "csv",
               "--today", TODAY)
-    assert csv.stdout == "Deltagar-ID,Team,Senaste ORS,ORS senast,Försenad\nB-late,Säter,2020-12-31,2021-02-28,Ja\n"
-    none = run("ors", "--due", "--date", "2021-03-01", "--team", "Hedemora", "--register", due_register,
+    assert csv.stdout_bytes == ("\ufeffDeltagar-ID;Team;Senaste ORS;ORS senast;Försenad\r\n"
+                                "B-late;Säter;2020-12-31;2021-02-28;Ja\r\n").encode()
+    none = run("ors", "--due", "--date", "2021-01-15", "--team", "Säter", "--register", due_register,
                "--today", TODAY)
-    assert none.stdout.strip() == "Ingen deltagare i Hedemora behöver ORS 2021-03-01."
+    assert none.exit_code == 0 and none.stdout.strip() == "Ingen deltagare i Säter behöver ORS 2021-01-15."
+
+
+def test_due_for_a_team_that_is_not_there_lists_the_teams(run, due_register: Path) -> None:
+    """A typo in --team must not read as "nobody is due"."""
+    result = run("ors", "--due", "--date", "2021-03-01", "--team", "Hedemora", "--register", due_register,
+                 "--today", TODAY)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == ("Fel: Registret har inget team Hedemora; teamen är Avesta och Säter. Skriv teamets namn "
+                             "som i kolumnen Team.\n")
 
 
 def test_ors_needs_due(run, due_register: Path) -> None:

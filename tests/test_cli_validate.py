@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from samrehab_cli import shell
 from samrehab_cli.catalog import RULE, RULES
 from samrehab_cli.cli.app import app
 from samrehab_cli.dates import parse_week
@@ -91,7 +93,7 @@ def test_near_miss_workbook_is_encrypted_and_has_no_structure_findings(near_miss
 def test_json_is_the_library_report(triggers: tuple[Path, dict], folder: Path) -> None:
     path, printed = triggers
     report = validate_files([path], crypto.Passwords([PASSWORD]), TODAY)
-    assert printed == json.loads(report.model_dump_json())
+    assert printed == dataclasses.asdict(report)
     assert set(printed) == {"valid", "counts", "findings"}
     assert set(printed["findings"][0]) == {"code", "severity", "message", "file", "sheet", "cell", "row", "column",
                                            "value"}
@@ -213,7 +215,7 @@ def test_github_annotations(tmp_path: Path) -> None:
     result = invoke("validate", path, *DAY, "--format", "github")
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        f"::warning file={path},title=S103::{RULE['S103'].message.format(path=path)}",
+        f"::warning file={path},title=S103::{shell.fill(RULE['S103'].message, path=path)}",
         f"::error file={path},title=V224::2020-v39!H2: {RULE['V224'].message}",
     ]
 
@@ -282,6 +284,20 @@ def test_marked_copy_has_notes_and_fills_on_exactly_the_cells_of_the_findings(ma
         assert all(f"{f['code']} ({f['severity']}): {f['message']}" in cell.comment.text for f in found)
 
 
+def test_marked_copy_is_easy_to_work_through(marked) -> None:
+    """Header row frozen and readable, filter buttons (Excel filters by the fills), printed fitted to the width."""
+    _, _, book = marked
+    for name in book.sheetnames[1:]:
+        sheet = book[name]
+        assert sheet.freeze_panes == "B2" and sheet.auto_filter.ref == f"A1:S{sheet.max_row}"
+        for cell in sheet[1]:
+            assert sheet.column_dimensions[cell.column_letter].width >= workbooks.header_width(cell.value) + 2
+        setup = sheet.page_setup
+        assert (setup.orientation, setup.fitToWidth, setup.fitToHeight) == ("landscape", 1, 0)
+        assert sheet.print_title_rows == "$1:$1" and "röd cell = fel" in sheet.oddHeader.center.text
+    assert book["Instruktioner"].auto_filter.ref is None
+
+
 def test_mark_refuses_an_existing_output_without_force(folder: Path, marked, triggers) -> None:
     output = marked[0]
     before = output.read_bytes()
@@ -323,10 +339,11 @@ def test_rules_human_lists_every_code_of_the_spec() -> None:
     result = invoke("rules")
     assert result.exit_code == 0
     spec = [f"S{n}" for n in (101, 102, 103, 104, 110, 111, 112, 113, 114)] + \
-        [f"V{n}" for n in (*range(201, 207), *range(210, 215), *range(220, 232), *range(240, 244))] + \
-        [f"K{n}" for n in range(301, 305)] + [f"D{n}" for n in (*range(401, 411), *range(420, 425))]
+        [f"V{n}" for n in (*range(201, 207), *range(210, 215), *range(220, 233), *range(240, 244))] + \
+        [f"K{n}" for n in (*range(301, 305), 320, 330)] + [f"D{n}" for n in (*range(401, 411), *range(420, 425))]
     assert [line.split()[0] for line in result.stdout.splitlines()] == spec
-    assert "V224  fel      Personnummer: fel kontrollsiffra" in result.stdout
+    assert "V224  fel          Personnummer: fel kontrollsiffra" in result.stdout
+    assert "V228  fel/varning  Språk saknas (fel) eller finns inte i listan (varning)" in result.stdout
 
 
 @pytest.mark.parametrize("command", ["validate", "rules"])
@@ -340,3 +357,46 @@ def test_a_clean_encrypted_file_exits_0(tmp_path: Path, folder: Path) -> None:
     result = invoke("validate", path, *DAY, "--password-file", folder / "losenord.txt")
     assert result.exit_code == 0
     assert result.stdout == "Inga fel hittades.\n"
+
+
+THREADED = ("[Threaded comment]\n\nYour version of Excel allows you to read this threaded comment; however, any edits "
+            "to it will get removed if the file is opened in a newer version of Excel. Learn more: "
+            "https://go.microsoft.com/fwlink/?linkid=870924\n\nComment:\n    Ring Anna om numret\nReply:\n    Gjort")
+
+
+def test_marking_a_marked_copy_again_starts_clean(tmp_path: Path, folder: Path) -> None:
+    """A coordinator corrects cells in the marked copy and checks it again: samrehab's earlier notes and fills go,
+    people's notes stay, and Excel's placeholder for a threaded comment is never copied into a note."""
+    import openpyxl
+    from openpyxl.comments import Comment
+
+    rows = [{**ROW, "personnummer": "199102051234"}, {**ROW, "envelope": 2, "personnummer": "198211059954",
+                                                        "name": None}]
+    book = workbooks.open_for_change(make_workbook(rows), tmp_path / "x.xlsx")
+    sheet = book["2020-v39"]
+    sheet["H2"].comment = Comment("Numret från kuvertet", "Anna")  # a person's note on a cell with a finding
+    sheet["I3"].comment = Comment(THREADED, "tc=1")  # Excel 365's placeholder, on a cell with a finding
+    sheet["S2"].comment = Comment("Ringer tillbaka", "Bo")  # a note on a cell without a finding
+    first = _write(tmp_path, "vecka.xlsx", workbooks.to_bytes(book))
+    secret = ["--password-file", folder / "losenord.txt"]
+    once = tmp_path / "granskad.xlsx"
+    assert invoke("validate", first, *DAY, "--mark", "-o", once, *secret).exit_code == 1
+    marked = openpyxl.load_workbook(io.BytesIO(crypto.open_bytes(once.read_bytes(), crypto.Passwords([PASSWORD]),
+                                                                 once).data))
+    sheet = marked["2020-v39"]
+    assert "V224" in sheet["H2"].comment.text and "Numret från kuvertet" in sheet["H2"].comment.text
+    assert "Ring Anna om numret" in sheet["I3"].comment.text and "Your version" not in sheet["I3"].comment.text
+    sheet["H2"] = "199102051233"  # corrected in the marked copy
+    again = _write(tmp_path, "rattad.xlsx", workbooks.to_bytes(marked))
+    twice = tmp_path / "granskad-igen.xlsx"
+    assert invoke("validate", again, *DAY, "--mark", "-o", twice, *secret).exit_code == 1
+    book = openpyxl.load_workbook(io.BytesIO(crypto.open_bytes(twice.read_bytes(), crypto.Passwords([PASSWORD]),
+                                                                twice).data))
+    sheet = book["2020-v39"]
+    assert (sheet["H2"].comment.text, sheet["H2"].comment.author) == ("Numret från kuvertet", "Anna")
+    assert sheet["H2"].fill.fgColor.rgb[-6:] not in FILLS.values()  # the fill of the corrected cell is gone
+    assert sheet["I3"].comment.text.count("V227") == 1 and sheet["I3"].fill.fgColor.rgb[-6:] == FILLS["fel"]
+    assert sheet["I3"].comment.text.count("Ring Anna om numret") == 1
+    assert (sheet["S2"].comment.text, sheet["S2"].comment.author) == ("Ringer tillbaka", "Bo")
+    notes = [cell.comment.text for row in sheet.iter_rows() for cell in row if cell.comment]
+    assert not any("Your version of Excel" in text or "Tidigare anteckning (samrehab" in text for text in notes)

@@ -79,10 +79,10 @@ def test_passwords_never_show_themselves() -> None:
 
 
 def test_prompt_is_asked_once_and_only_when_needed() -> None:
-    asked: list[bool] = []
+    asked: list[str] = []
 
-    def ask(confirm: bool) -> str:
-        asked.append(confirm)
+    def ask(purpose: crypto.Purpose, path: Path | None) -> str:
+        asked.append(purpose)
         return PASSWORD
 
     passwords = crypto.Passwords(ask=ask)
@@ -90,10 +90,31 @@ def test_prompt_is_asked_once_and_only_when_needed() -> None:
     assert asked == []
     crypto.open_bytes(ENCRYPTED_NEW, passwords, Path("n.xlsx"))
     crypto.open_bytes(ENCRYPTED_NEW, passwords, Path("n.xlsx"))
-    assert asked == [False]
+    assert asked == ["read"]
     writer = crypto.Passwords(ask=ask)
     crypto.encrypt(PLAIN, writer, Path("x.xlsx"))
-    assert asked == [False, True]
+    assert asked == ["read", "write"]
+
+
+def test_prompt_asks_once_more_for_an_older_password() -> None:
+    """A file from before ISF's newest password opens without a password file: the prompt asks for the older one,
+    once a run; the file is then re-encrypted with the password that opened it."""
+    typed = iter([PASSWORD, OLD_PASSWORD])
+    asked: list[tuple[str, Path | None]] = []
+
+    def ask(purpose: crypto.Purpose, path: Path | None) -> str:
+        asked.append((purpose, path))
+        return next(typed)
+
+    passwords = crypto.Passwords(ask=ask)
+    opened = crypto.open_bytes(ENCRYPTED_OLD, passwords, Path("o.xlsx"))
+    assert opened.data == PLAIN and opened.slot == 1
+    assert asked == [("read", None), ("older", Path("o.xlsx"))]
+    assert crypto.open_bytes(crypto.encrypt(PLAIN, passwords, Path("o.xlsx"), slot=1), crypto.Passwords(
+        [OLD_PASSWORD]), Path("o.xlsx")).data == PLAIN
+    nothing_more = crypto.Passwords(ask=lambda purpose, path: "" if purpose == "older" else "fel")
+    with pytest.raises(errors.WrongPassword):
+        crypto.open_bytes(ENCRYPTED_NEW, nothing_more, Path("n.xlsx"))
 
 
 def test_password_file_lines_newest_first(tmp_path: Path) -> None:
@@ -121,7 +142,7 @@ def test_sources_combine_and_prompt_only_without_them(tmp_path: Path) -> None:
     path.write_text(f"{PASSWORD}\n")
     path.chmod(0o600)
 
-    def never(confirm: bool) -> str:
+    def never(purpose: crypto.Purpose, path: Path | None) -> str:
         pytest.fail("asked")
 
     from_file = crypto.passwords_from(path, ask=never, environ={crypto.ENV_VAR: OLD_PASSWORD})
@@ -144,6 +165,16 @@ def test_decrypted_xls_never_touches_disk(monkeypatch: pytest.MonkeyPatch) -> No
     data = (OFFICE / "rc4cryptoapi_password.xls").read_bytes()
     opened = crypto.open_bytes(data, crypto.Passwords(["Password1234_"]), Path("a.xls"))
     assert workbooks.read(opened.data, Path("a.xls")).rows("Sheet1")[0] == ["lorem ipsum", 3.0]
+
+
+def test_an_encrypted_file_cut_short_is_damaged_not_a_wrong_password(tmp_path: Path) -> None:
+    """Cut off in the mail: no password can open it, so none is tried, and the sentence says to ask for it again."""
+    path = tmp_path / "avklippt.xlsx"
+    whole = make_workbook([], password=PASSWORD)
+    path.write_bytes(whole[: len(whole) * 2 // 3])
+    with pytest.raises(errors.DamagedWorkbook, match="avklippt.*Be avsändaren skicka den igen"):
+        crypto.open_bytes(path.read_bytes(), crypto.Passwords([PASSWORD]), path)
+    assert crypto.open_bytes(whole, crypto.Passwords([PASSWORD]), path).slot == 0  # near miss: the whole file
 
 
 def test_a_costly_key_is_refused_before_it_is_derived(monkeypatch: pytest.MonkeyPatch) -> None:

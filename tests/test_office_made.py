@@ -1,4 +1,5 @@
-"""Files made by real Excel and LibreOffice (../shared/fixtures/office-made): read, or refused clearly."""
+"""Files made by real Excel and LibreOffice (copies in tests/fixtures/office-made, see its README): read, or refused
+clearly."""
 
 from __future__ import annotations
 

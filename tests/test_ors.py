@@ -1,7 +1,8 @@
-"""ORS and SRS follow-up (SPEC §5.4): verdicts, change statistics, the SRS share and the rules D420–D424."""
+"""ORS and SRS follow-up (docs/utfall.md): verdicts, change statistics, the SRS share and the rules D420–D424."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -15,7 +16,7 @@ from samrehab_cli.participants.ors import OrsRow
 from samrehab_cli.participants.period import parse_period
 from samrehab_cli.schema import ORS
 
-from register_files import TODAY, make_register, person, source_rows
+from register_files import TODAY, make_register, person, source_sheets
 
 PARTICIPANT_RULES = {rule.code: rule for rule in RULES if rule.code.startswith("D")}
 
@@ -160,7 +161,7 @@ def test_srs_share_only() -> None:
         m("P3", D(2020, 12, 1), srs=35),  # before the period
     ])
     assert total.srs_percent == 50.0
-    assert set(OrsRow.model_fields) == {
+    assert {f.name for f in dataclasses.fields(OrsRow)} == {
         "group", "name", "active", "policy_percent", "monthly_percent", "with_change", "mean_first", "mean_last",
         "mean_change", "improved_percent", "deteriorated_percent", "clinical_at_start", "recovered_percent",
         "srs_percent"}
@@ -234,11 +235,11 @@ def test_every_ors_code_is_tested() -> None:
 
 
 def test_ors_finding_says_where_but_never_shows_an_srs_score() -> None:
-    found = rules.check_ors(source_rows([m("P1", D(2021, 1, 1), 20, srs=45.5)], ORS, "ORS"),
+    found = rules.check_ors(source_sheets([m("P1", D(2021, 1, 1), 20, srs=45.5)], ORS, "ORS"),
                                make_register(P).participants, {"P1", "P2"}, TODAY)
     assert [(f.code, f.sheet, f.cell, f.column, f.value) for f in found] == [("D420", "ORS", "D2", "SRS", None)]
     assert "45" not in found[0].message
-    [dup, dup2] = rules.check_ors(source_rows([m("P1", D(2021, 1, 1)), m("P1", D(2021, 1, 1))], ORS, "ORS"),
+    [dup, dup2] = rules.check_ors(source_sheets([m("P1", D(2021, 1, 1)), m("P1", D(2021, 1, 1))], ORS, "ORS"),
                                      make_register(P).participants, {"P1"}, TODAY)
     assert dup.message == "Deltagaren P1 har flera mätningar 2021-01-01. Ta bort dubbletten eller rätta datumet."
     assert (dup.row, dup2.row) == (2, 3)

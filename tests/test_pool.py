@@ -130,3 +130,14 @@ def test_many_files_are_checked_on_every_core_and_a_crash_is_a_finding(tmp_path:
     s101 = [f for f in crashed.report.findings if f.code == "S101"]
     assert [f.file for f in s101] == [str(paths[2])] and "SIGABRT" in s101[0].message
     assert [f.code for f in crashed.report.findings].count("V224") == 5
+
+
+def test_a_parent_holding_much_memory_does_not_starve_its_workers() -> None:
+    """Workers are forked from a parent that may hold a large register: their limit is on what they add."""
+    import mmap
+
+    reserved = mmap.mmap(-1, 2 * 1024**3)  # 2 GiB of address space, never touched: no real memory
+    try:
+        assert [summary(d) for d in pool.run(work, ["a", "b", "greedy"], workers=2)] == ["A", "B", "MemoryError"]
+    finally:
+        reserved.close()

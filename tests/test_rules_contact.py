@@ -159,3 +159,14 @@ def test_emails_together_ask_the_library_once_per_domain() -> None:
                      " - ", "070-123 45 67\n"])), max_size=12))
 def test_mobiles_together_give_the_librarys_answers(texts: list[str]) -> None:
     assert contact.valid_mobiles(texts) == [_slow(text) for text in texts], texts
+
+
+@pytest.mark.parametrize(("domain", "meant"), [
+    ("hotmail.con", "hotmail.com"), ("gmial.com", "gmail.com"), ("gamil.com", "gmail.com"),
+    ("hotmial.se", "hotmail.se"), ("outlok.com", "outlook.com"), ("yaho.se", "yahoo.se"), ("telia.sw", "telia.se"),
+    ("Hotmail.COM ", None), ("exempel.cmo", "exempel.com"), ("foretag.sse", "foretag.se"), ("me.con", "me.com"),
+    ("gmail.com", None), ("mail.com", None), ("ymail.com", None), ("hotmail.de", None), ("hedemora.se", None),
+    ("student.uu.se", None), ("localhost", None), ("", None),
+])
+def test_a_mistyped_domain_names_the_one_meant(domain: str, meant: str | None) -> None:
+    assert contact.likely_domain(domain) == meant

@@ -44,7 +44,7 @@ def test_near_miss_is_clean(this: Case) -> None:
 
 
 def test_every_row_code_has_a_trigger_and_a_near_miss() -> None:
-    row_codes = {rule.code for rule in RULES if rule.code[0] in "VK"}
+    row_codes = {rule.code for rule in RULES if rule.code[0] == "V" or "K300" < rule.code < "K310"}  # K320…: merge's
     assert {c.code for c in TRIGGERS} == row_codes
     assert {c.code for c in NEAR_MISSES} == row_codes
 

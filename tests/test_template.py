@@ -1,4 +1,4 @@
-"""The registration workbook, read back with openpyxl (SPEC §2.1–2.2)."""
+"""The registration workbook, read back with openpyxl (docs/registreringsfil.md)."""
 
 from __future__ import annotations
 
@@ -38,14 +38,49 @@ def test_sheets_properties_and_instructions() -> None:
 def test_week_sheet_layout() -> None:
     sheet = BOOK["2020-v53"]
     assert [c.value for c in sheet[1]] == WEEK.headers
-    assert sheet.freeze_panes == "A2"
+    assert sheet.freeze_panes == "B2"  # the header row and the löpnummer stay in view
     assert [sheet.cell(row=r, column=1).value for r in range(2, 8)] == [f"202053-0{n}" for n in range(1, 6)] + [None]
     by_header = {c.value: c.column_letter for c in sheet[1]}
     assert sheet[f"{by_header['Personnummer']}2"].number_format == "@"
     for column in WEEK.columns:
         if column.kind is Kind.DATE:
             assert sheet[f"{by_header[column.header]}6"].number_format == template.DATE_FORMAT
-        assert sheet.column_dimensions[by_header[column.header]].width == column.width
+        width = sheet.column_dimensions[by_header[column.header]].width
+        assert width == template.column_width(column) >= column.width
+        longest = max(column.header.split(), key=len)
+        assert width >= len(longest) + 3  # each word of the header whole (bold), on at most two lines
+        assert workbooks.text_lines(column.header, width) <= 2
+    assert sheet.row_dimensions[1].height == 2 * workbooks.LINE_HEIGHT + 3
+    assert sheet.cell(row=1, column=1).font.name == "Calibri" and sheet.cell(row=1, column=1).font.bold
+
+
+def test_week_sheets_print_landscape_fitted_to_the_width_with_the_header_on_every_page() -> None:
+    sheet = BOOK["2020-v39"]
+    setup = sheet.page_setup
+    assert (setup.paperSize, setup.orientation, setup.fitToWidth, setup.fitToHeight) == (9, "landscape", 1, 0)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_title_rows == "$1:$1"
+    assert sheet.print_options.gridLines
+    assert sheet.oddHeader.center.text == "Registrering vecka 2020-v39"
+
+
+def test_instructions_one_paragraph_per_row_on_one_page() -> None:
+    sheet = BOOK["Instruktioner"]
+    setup = sheet.page_setup
+    assert (setup.paperSize, setup.orientation, setup.fitToWidth, setup.fitToHeight) == (9, "portrait", 1, 1)
+    width = sum(template.INSTRUCTION_WIDTHS)
+    paragraphs = {str(r): sheet.cell(row=r.min_row, column=1).value for r in sheet.merged_cells.ranges}
+    assert len(paragraphs) > 10
+    for cells, text in paragraphs.items():  # every paragraph spans both columns, its row as high as its lines
+        row = int(cells.split(":")[0][1:])
+        assert cells == f"A{row}:B{row}"
+        assert sheet.row_dimensions[row].height >= workbooks.text_lines(text, width) * workbooks.LINE_HEIGHT
+    columns = {sheet.cell(row=r, column=1).value: sheet.cell(row=r, column=2).value for r in range(1, sheet.max_row)}
+    assert all(columns[c.header] == c.help for c in WEEK.columns)
+    texts = " ".join(paragraphs.values())
+    assert "Vid Nej (inget samtycke)" in texts and "ingen samtycke" not in texts
+    assert ("En krypterad arbetsbok går inte att öppna i Excel på webben, i förhandsvisningen i Outlook eller i "
+            "mobilen. Spara bilagan på datorn och öppna den i Excel för Windows eller Mac.") in texts
 
 
 def test_every_list_column_has_a_dropdown_with_the_schema_values() -> None:

@@ -76,7 +76,7 @@ def _outcomes(folder: Path) -> Job:
     target = folder / "rapport.xlsx"
     target.write_bytes(make_workbook([]))
     return Job(["outcomes", "2020", "--register", register, "-o", target, "--force", "--today", "2021-06-30"],
-               target, False, lambda book: "Totalt" in book.sheet_names)
+               target, False, lambda book: {"Sammanfattning", "Per team"} <= set(book.sheet_names))
 
 
 def _encrypt_copy(folder: Path) -> Job:

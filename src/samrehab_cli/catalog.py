@@ -7,11 +7,12 @@ says what is wrong and how to fix it; ``{fields}`` are filled where the finding 
 
 from __future__ import annotations
 
+from samrehab_cli.errors import listed
 from samrehab_cli.findings import Rule
 from samrehab_cli.schema import GENDERS, LANGUAGES
 
 _LANGUAGES = ", ".join(LANGUAGES)
-_GENDERS = ", ".join(GENDERS[:-1]) + " eller " + GENDERS[-1]
+_GENDERS = listed(GENDERS)
 
 RULES: tuple[Rule, ...] = (
     # --- structure ---------------------------------------------------------------------------------------------
@@ -21,7 +22,7 @@ RULES: tuple[Rule, ...] = (
          "Filen kontrollerades inte. {detail}"),
     Rule("S103", "varning", "Filen är inte krypterad",
          "Filen är inte krypterad. Kryptera den med ISF:s senaste lösenord innan den mailas: "
-         "samrehab encrypt {path} --in-place (eller Arkiv → Skydda arbetsbok → Kryptera med lösenord i Excel)."),
+         "samrehab encrypt {path!q} --in-place (eller Arkiv → Skydda arbetsbok → Kryptera med lösenord i Excel)."),
     Rule("S104", "varning", "Krypteringens kontrollkod stämmer inte",
          "Filen gick att dekryptera, men krypteringens kontrollkod (HMAC) stämmer inte med innehållet: filen kan ha "
          "ändrats eller skadats efter att den krypterades. Kontrollera uppgifterna, eller be avsändaren om en ny fil."),
@@ -79,11 +80,11 @@ RULES: tuple[Rule, ...] = (
          "Kontrollsiffran i personnumret stämmer inte. Jämför siffra för siffra med personens legitimation."),
     Rule("V225", "fel", "Personnummer: fel datum eller födelsenummer",
          "Personnumret är ogiltigt: {reason}. Jämför siffra för siffra med personens legitimation."),
-    Rule("V226", "info", "Samordningsnummer",
-         "Numret är ett samordningsnummer (dag + 60). Det godtas."),
+    Rule("V226", "info", "Samordningsnummer (också med delvis okänt födelsedatum)",
+         "Numret är ett samordningsnummer (dag + 60){unknown}. Det godtas."),
     Rule("V227", "fel", "Namn saknas", "Namn saknas. Skriv personens för- och efternamn."),
-    Rule("V228", "fel", "Språk saknas eller finns inte i listan",
-         f"{{problem}} Välj ett av: {_LANGUAGES}."),
+    Rule("V228", "fel", "Språk saknas (fel) eller finns inte i listan (varning)",
+         f"{{problem}} Välj ett av: {_LANGUAGES}.", other_severity="varning"),
     Rule("V229", "fel", "Ogiltig e-postadress",
          "E-postadressen är ogiltig. Den ska se ut som namn@exempel.se: rätta den, eller töm cellen om personen "
          "saknar e-post."),
@@ -93,6 +94,9 @@ RULES: tuple[Rule, ...] = (
     Rule("V231", "fel", "Personen kan inte nås",
          "Varken e-post eller mobilnummer är ifyllt och ingen pappersenkät är markerad, så ISF kan inte nå "
          "personen. Fyll i e-post eller mobilnummer, eller Ja i Pappersenkät start."),
+    Rule("V232", "varning", "E-postadressens domän ser felskriven ut (som hotmail.con eller gmial.com)",
+         "E-postadressens domän {domain} ser ut som ett skrivfel för {meant}. Kontrollera adressen med personen och "
+         "rätta den om den är fel; samrehab ändrar den inte."),
     Rule("V240", "fel", "Inte exakt en grupp",
          "Exakt en av Behandlingsgrupp och Kontrollgrupp ska vara Ja ({seen}). Skriv Ja i gruppen enligt kuvertet "
          "och Nej (eller inget) i den andra."),
@@ -114,6 +118,13 @@ RULES: tuple[Rule, ...] = (
     Rule("K304", "varning", "Rad utan löpnummer",
          "Raden har uppgifter men inget löpnummer. Flytta uppgifterna till en rad med löpnummer, eller skriv "
          "tillbaka mallens löpnummer."),
+    # --- merge at ISF, across files -----------------------------------------------------------------------------
+    Rule("K320", "fel", "Samma personnummer under två löpnummer (samrehab merge, även mellan förbund)",
+         "Samma personnummer som {first}. En person registreras en gång: ta reda på vilken rad som är rätt och be "
+         "förbundet rätta den andra."),
+    Rule("K330", "fel", "Gruppen stämmer inte med kuvertlistan (samrehab merge --allocation)",
+         "{problem} Ta reda på vilket kuvert personen fick och vilken grupp som gäller, och rätta registret eller "
+         "be förbundet rätta kuvertnumret."),
     # --- the participant register (D401–D410) and its ORS/SRS measurements (D420–D424) -------------------------
     Rule("D401", "fel", "Deltagar-ID saknas eller finns på flera rader",
          "Deltagar-ID {problem}. Ge varje deltagare ett eget id och låt det stå på en enda rad."),
@@ -129,9 +140,10 @@ RULES: tuple[Rule, ...] = (
          "{problem}"),
     Rule("D407", "fel", "Team saknas",
          "Team saknas. Skriv vilket team deltagaren tillhör, till exempel Avesta, Hedemora eller Säter."),
-    Rule("D408", "fel", "År utan arbete eller studier är negativt, över 60 eller inget tal (varning när det saknas)",
+    Rule("D408", "fel", "År utan arbete eller studier är negativt, över 60 eller inget tal (fel), eller saknas "
+         "(varning)",
          "År utan arbete eller studier {problem}. Skriv antalet år före inskrivningen som ett tal mellan 0 och 60, "
-         "till exempel 5,5."),
+         "till exempel 5,5.", other_severity="varning"),
     Rule("D409", "varning", "Avslutsorsak Annat utan Kommentar",
          "Avslutsorsaken är Annat men Kommentar är tom. Skriv vad som ligger bakom; det redovisas i rapporten."),
     Rule("D410", "fel", "Ett datum i framtiden",

@@ -19,8 +19,13 @@ _WEEK_INPUT = re.compile(r"^\s*(\d{4})\s*-?\s*[vVwW]?\s*(\d{1,2})\s*$")
 
 
 def today() -> dt.date:
-    """The current date (the one place the library asks the clock)."""
+    """The current date (the one place the library asks the clock for the date)."""
     return dt.date.today()
+
+
+def now() -> str:
+    """The current local time to the minute, as the registers show it: ``2020-09-25 14:03``."""
+    return dt.datetime.now().strftime("%Y-%m-%d %H:%M")
 
 
 class Week(NamedTuple):

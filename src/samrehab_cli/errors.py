@@ -1,11 +1,21 @@
 """Errors the user can act on.
 
 Each class's docstring is the Swedish sentence shown to the user (its line breaks are spaces); ``{name}`` fields are
-filled from the keyword arguments. The CLI prints ``str(error)`` on one line and exits with code 2. No message ever
-holds a password or a value from a workbook.
+filled from the keyword arguments, ``{name!q}`` quoted for the shell where the message shows a command to paste
+(:mod:`samrehab_cli.shell`). The CLI prints ``str(error)`` on one line and exits with code 2. No message ever holds a
+password or a value from a workbook.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+
+from samrehab_cli import shell
+
+
+def listed(words: Sequence[str], last: str = "eller") -> str:
+    """A list inside a Swedish sentence: ``a``, ``a eller b``, ``a, b eller c`` (``och`` with ``last="och"``)."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + f" {last} " + words[-1]
 
 
 class SamrehabError(Exception):
@@ -13,7 +23,7 @@ class SamrehabError(Exception):
 
     def __init__(self, **fields: object) -> None:
         self.fields = fields
-        super().__init__(" ".join((self.__doc__ or "").split()).format(**fields))
+        super().__init__(shell.fill(" ".join((self.__doc__ or "").split()), **fields))
 
     def __reduce__(self) -> tuple[object, ...]:
         """Pickled by its fields, so that it crosses from a worker process to the parent whole."""
@@ -66,6 +76,10 @@ class NotAWorkbookButWord(NotAWorkbook):
     """Filen {path} är ett Word-dokument, inte en Excel-arbetsbok. Skicka registreringsfilen (.xlsx)."""
 
 
+class DamagedWorkbook(NotAWorkbook):
+    """Filen {path} är skadad ({reason}) och kan inte öppnas. Be avsändaren skicka den igen."""
+
+
 class WorkbookBomb(NotAWorkbook):
     """Filen {path} packas upp till orimligt mycket data ({reason}) och öppnas inte. Den kan vara skadlig: öppna den
     inte i Excel, be avsändaren om en ny fil.
@@ -97,7 +111,15 @@ class NoPassword(SamrehabError):
 
 
 class PasswordFileUnsafe(SamrehabError):
-    """Lösenordsfilen {path} kan läsas av andra användare. Skydda den med `chmod 600 {path}` och försök igen."""
+    """Lösenordsfilen {path} kan läsas av andra användare. Skydda den med chmod 600 {path!q} och försök igen."""
+
+
+class PasswordFileMissing(FileMissing):
+    """Lösenordsfilen {path} finns inte. Kontrollera namnet och sökvägen efter --password-file."""
+
+
+class PasswordFileIsAFolder(SamrehabError):
+    """{path} är en mapp, inte en lösenordsfil. Ange filen med lösenorden efter --password-file."""
 
 
 class PasswordFileEmpty(SamrehabError):
@@ -105,7 +127,17 @@ class PasswordFileEmpty(SamrehabError):
 
 
 class PasswordsDiffer(SamrehabError):
-    """Lösenorden stämde inte överens. Försök igen."""
+    """Lösenorden stämde inte överens, tre gånger. Ingenting sparades; kör kommandot igen och skriv samma lösenord
+    båda gångerna."""
+
+
+class EmptyPassword(SamrehabError):
+    """Inget lösenord skrevs (det var tomt). Kör kommandot igen och skriv ISF:s lösenord; det syns inte medan du
+    skriver."""
+
+
+class PromptClosed(SamrehabError):
+    """Inget lösenord skrevs (inmatningen stängdes med Ctrl-D). Ingenting ändrades."""
 
 
 class EncryptionFailed(SamrehabError):
@@ -130,7 +162,17 @@ class OutputExists(SamrehabError):
 
 
 class OutputIsInput(SamrehabError):
-    """Utfilen är samma som infilen ({path}). Välj ett annat namn med -o, eller använd --in-place."""
+    """Utfilen är samma som infilen ({path}); samrehab skriver aldrig över det den läser. Välj ett annat namn med
+    -o."""
+
+
+class OutputIsInputUseInPlace(OutputIsInput):
+    """Utfilen är samma som infilen ({path}). Välj ett annat namn med -o, eller ersätt filen med --in-place i stället
+    för -o."""
+
+
+class WrongExtension(SamrehabError):
+    """Utfilen {path} ska sluta på {extension}, eftersom den sparas som {kind}. Skriv till exempel -o {example!q}."""
 
 
 class CannotWrite(SamrehabError):
@@ -152,6 +194,11 @@ class TooManyWeeks(SamrehabError):
 
 class BadDate(SamrehabError):
     """{value} är inget datum. Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2020-09-21."""
+
+
+class NotARegistrationWorkbook(SamrehabError):
+    """Filen {path} är ingen registreringsfil: den har varken fliken Instruktioner eller någon veckoflik ÅÅÅÅ-vVV, så
+    inga veckor lades till. Kontrollera filnamnet, eller skapa en ny registreringsfil med samrehab template."""
 
 
 class BadOption(SamrehabError):

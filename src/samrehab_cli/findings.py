@@ -1,16 +1,20 @@
 """Findings as data: ``Finding``, ``Report`` and the ``Rule`` that makes them.
 
-``--format json`` prints ``Report.model_dump_json()`` and nothing else (SPEC §2.5).
+Plain dataclasses: they are made by the library, never parsed from outside, so nothing needs validating, and
+``samrehab validate`` starts without pydantic. ``--format json`` prints the ``Report``'s fields as they are and
+nothing else (docs/utdata.md; :func:`samrehab_cli.render.common.to_json`); in the pydantic results that hold findings
+(``outcomes``, ``ors``) a finding's JSON is the same.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict
+from samrehab_cli import shell
+from samrehab_cli.errors import listed
 
 if TYPE_CHECKING:
     from samrehab_cli.sheets import Row
@@ -19,10 +23,9 @@ Severity = Literal["fel", "varning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("fel", "varning", "info")
 
 
-class Finding(BaseModel):
-    """One problem, where it is and what to do about it (SPEC §2.3)."""
-
-    model_config = ConfigDict(frozen=True)
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem, where it is and what to do about it (docs/utdata.md has its JSON)."""
 
     code: str
     severity: Severity
@@ -47,18 +50,20 @@ class Finding(BaseModel):
         return place
 
 
-class Counts(BaseModel):
+@dataclass(slots=True)
+class Counts:
     fel: int = 0
     varning: int = 0
     info: int = 0
 
 
-class Report(BaseModel):
+@dataclass(slots=True)
+class Report:
     """The result of checking one or more files: valid when there is no finding of severity fel."""
 
     valid: bool
     counts: Counts
-    findings: list[Finding]
+    findings: list[Finding] = field(default_factory=list)
 
     @classmethod
     def of(cls, findings: Iterable[Finding]) -> Report:
@@ -72,20 +77,30 @@ class Report(BaseModel):
 class Rule:
     """A rule code with its severity, a short title for the rule table, and the Swedish message.
 
-    ``message`` may hold ``{fields}`` filled by :meth:`finding`; it says what is wrong and how to fix it.
+    ``message`` may hold ``{fields}`` filled by :meth:`finding` (``{field!q}`` quoted for the shell); it says what is
+    wrong and how to fix it. A rule reported with two severities (V228: fel when missing, varning when not in the
+    list) names the other in ``other_severity``, and its title says when each applies.
     """
 
     code: str
     severity: Severity
     title: str
     message: str
+    other_severity: Severity | None = None
+
+    @property
+    def severities(self) -> str:
+        """``fel`` or, for a rule reported with two, ``fel/varning``: as ``samrehab rules`` shows it."""
+        return f"{self.severity}/{self.other_severity}" if self.other_severity else self.severity
 
     def finding(self, file: str, *, sheet: str | None = None, cell: str | None = None, row: int | None = None,
                 column: str | None = None, value: object = None, severity: Severity | None = None,
                 **fields: object) -> Finding:
         """A finding of this rule; its message is filled in from ``fields``, and ``{header}`` names ``column``."""
+        assert severity in (None, self.severity, self.other_severity), f"{self.code} is never {severity}"
         return Finding(
-            code=self.code, severity=severity or self.severity, message=self.message.format(header=column, **fields),
+            code=self.code, severity=severity or self.severity,
+            message=shell.fill(self.message, header=column, **fields),
             file=file, sheet=sheet, cell=cell, row=row, column=column, value=None if value is None else str(value),
         )
 
@@ -108,5 +123,4 @@ def summary(counts: Counts) -> str:
         parts.append(f"{counts.info} {'notering' if counts.info == 1 else 'noteringar'}")
     if not parts:
         return "Inga fel hittades."
-    text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " och " + parts[-1]
-    return f"Hittade {text}."
+    return f"Hittade {listed(parts, 'och')}."

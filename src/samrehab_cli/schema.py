@@ -92,7 +92,7 @@ LANGUAGES = (
 REFERRERS = ("Arbetsförmedlingen", "Försäkringskassan", "Kommunen", "Regionen", "Annan")
 _GENDER_ALIASES = {"K": "Kvinna", "M": "Man"}
 
-# --- the registration workbook's week sheet (SPEC §2.2) ----------------------------------------------------------
+# --- the registration workbook's week sheet (docs/registreringsfil.md) -------------------------------------------
 WEEK = SheetSchema(
     "veckoblad",
     (
@@ -130,7 +130,7 @@ IDENTIFYING = ("envelope", "personnummer", "name", "email", "mobile")  # never o
 GROUPS = ("treatment", "control")
 PAPER_SURVEYS = ("paper_start", "paper_6m", "paper_12m")
 
-# --- the participant register of the teams (SPEC §5.1) ------------------------------------------------------------
+# --- the participant register of the teams (docs/utfall.md) -------------------------------------------------------
 EXIT_REASONS = (
     "Arbete", "Studier", "Annan arbetslivsinriktad rehabilitering", "Medicinsk rehabilitering", "Sjukersättning",
     "Annat",
@@ -156,7 +156,7 @@ PARTICIPANTS = SheetSchema(
     ),
 )
 
-# --- ORS/SRS measurements (SPEC §5.4) -------------------------------------------------------------------------------
+# --- ORS/SRS measurements (docs/utfall.md) --------------------------------------------------------------------------
 ORS_SHEET = "ORS"
 ORS = SheetSchema(
     "ORS",

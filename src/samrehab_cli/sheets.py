@@ -8,13 +8,16 @@ Excel date or ISO text, a personnummer stored as a number is read as its digits.
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import itertools
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cached_property, partial
 from itertools import chain, compress, repeat, zip_longest
-from operator import attrgetter, is_not, itemgetter
+from operator import attrgetter, is_not, itemgetter, le
 from typing import Any
 
 from samrehab_cli.dates import Week, week_from_sheet_name
@@ -179,6 +182,26 @@ def read_column(column: Column, raws: Sequence[object]) -> tuple[list[Cell], boo
     return list(map(known.__getitem__, raws)), bool(blank)
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a sheet's cells are typed and checked, and spare it those objects after.
+
+    That makes tens of thousands of small objects (a register: millions), none in a cycle. With the collector on,
+    every 700 new ones would set it walking them all again (about 5 % of validating a fully filled year), and once
+    it is on again its next run would walk every one of them (a tenth of reading a 100,000-participant register).
+    So the objects made meanwhile are moved out of its sight (``gc.freeze``): they are still freed as usual when
+    no longer used. The collector runs again afterwards, also after an error.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
 # --- sheets -----------------------------------------------------------------------------------------------------
 def column_letter(index: int) -> str:
     """0 → A, 25 → Z, 26 → AA."""
@@ -304,7 +327,7 @@ def parse_sheets(schema: SheetSchema, sheets: Sequence[tuple[str, Sequence[Seque
     layouts: dict[tuple[object, ...], _Layout] = {}
     layout_of: list[_Layout] = []
     numbers_of: list[list[int]] = []
-    data_of: list[list[Sequence[object]]] = []
+    data_of: list[Sequence[Sequence[object]]] = []
     for _, rows in sheets:
         header = tuple(rows[0]) if rows else ()
         try:
@@ -355,7 +378,7 @@ def parse_sheets(schema: SheetSchema, sheets: Sequence[tuple[str, Sequence[Seque
     return Table(parsed, whole)
 
 
-def _read_rows(schema: SheetSchema, layout: _Layout, data: list[list[Sequence[object]]],
+def _read_rows(schema: SheetSchema, layout: _Layout, data: list[Sequence[Sequence[object]]],
                ignore: set[str]) -> tuple[dict[str, list[Cell]], bool]:
     """The data rows of sheets with one layout, each column read for all of them, and whether a cell outside
     ``ignore`` holds only spaces."""
@@ -373,7 +396,7 @@ def _read_rows(schema: SheetSchema, layout: _Layout, data: list[list[Sequence[ob
     return columns, spaces
 
 
-def _data_rows(rows: Sequence[Sequence[object]], read_at: list[int]) -> tuple[list[int], list[Sequence[object]]]:
+def _data_rows(rows: Sequence[Sequence[object]], read_at: list[int]) -> tuple[list[int], Sequence[Sequence[object]]]:
     """The Excel row numbers and values of the data rows with a value in a column at ``read_at``.
 
     Most rows of a template hold a löpnummer only (not in ``read_at``): each row's cells at ``read_at`` are picked
@@ -386,9 +409,11 @@ def _data_rows(rows: Sequence[Sequence[object]], read_at: list[int]) -> tuple[li
     pick = itemgetter(*read_at, read_at[0])  # a tuple even for one index; a repeated cell does not change "all None"
     if min(map(len, body)) >= width:
         nones = map(tuple.count, map(pick, body), repeat(None))
-        numbers = [number for number, none in enumerate(nones, start=2) if none <= len(read_at)]
+        numbers = list(compress(itertools.count(2), map(le, nones, repeat(len(read_at)))))
     else:
         numbers = [number for number, values in enumerate(body, start=2)
                    if any(i < len(values) and values[i] is not None for i in read_at)]
+    if len(numbers) == len(body):  # every row holds data (a register): no row to leave out
+        return numbers, body
     return numbers, [body[number - 2] for number in numbers]
 

@@ -100,3 +100,34 @@ def test_a_template_filled_in_libreoffice_validates_clean(roundtrip: dict) -> No
     rows = workbooks.read(path.read_bytes(), path).rows("2020-v39")
     assert rows[1][:4] == ["202039-01", dt.date(2020, 9, 21), "ja", dt.date(2020, 9, 24)]
     assert sheets.as_text(rows[1][7]) == "199102051233" and rows[2][4] == dt.date(1980, 5, 1)
+
+
+def test_libreoffice_opens_the_master_register_with_the_same_values(tmp_path: Path) -> None:
+    """ISF's staff work in the register in an office program: it opens with the password, every sheet and value
+    as samrehab wrote it, text never turned into a formula."""
+    from tests.merge_files import person, put
+
+    from samrehab_cli.isf import merge
+    from samrehab_cli.isf import register as master
+
+    inbox = tmp_path / "inkorg"
+    put(inbox / "Avesta" / "v39.xlsx", {"2020-v39": [person("202039-01", dt.date(1980, 1, 2), 1, name="=2+2"),
+                                                     {"serial": "202039-02", "meeting_date": dt.date(2020, 9, 22),
+                                                      "consent": "Nej", "birth_date": dt.date(1980, 5, 17),
+                                                      "gender": "Kvinna"}]})
+    path = tmp_path / "huvudregister.xlsx"
+    merge.merge(inbox, path, tmp_path / "kvitton", crypto.Passwords([PASSWORD]), today=dt.date(2020, 12, 31),
+                now="2020-12-31 12:00")
+    [read] = _office([{"op": "read", "path": str(path), "password": PASSWORD}])
+    assert "error" not in read, read
+    assert list(read["sheets"])[:5] == [master.PARTICIPANTS, master.DECLINED, master.FILES, master.LOG,
+                                        master.PROBLEMS]
+    participants = read["sheets"][master.PARTICIPANTS]
+    assert participants[0][:4] == ["Förbund", "Löpnummer", "Vecka", "Datum informationsmöte"]
+    assert participants[1][:3] == ["Avesta", "202039-01", "2020-v39"]
+    assert participants[1][participants[0].index("Personnummer")] == "198001021230"
+    assert participants[1][participants[0].index("Namn")] == "=2+2"  # text, not a formula LibreOffice computed
+    assert read["sheets"][master.DECLINED][1][:3] == ["Avesta", "202039-02", "2020-v39"]
+    ours = master.load(path, crypto.Passwords([PASSWORD]))[0]
+    assert [row[master.LOG_HEADERS.index("Kedja")] for row in read["sheets"][master.LOG][1:]] == \
+        [entry.chain for entry in ours.log]

@@ -1,13 +1,16 @@
-"""Commands for the registration workbook: template, weeks, encrypt, decrypt, validate and rules (SPEC §2–3)."""
+"""Commands for the registration workbook: template, weeks, encrypt, decrypt, validate and rules.
+
+The workbook is described in docs/registreringsfil.md, its encryption in docs/kryptering.md.
+"""
 
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from samrehab_cli import errors
+from samrehab_cli import errors, shell
 from samrehab_cli.cli import common
-from samrehab_cli.cli.common import Force, PasswordFile, PasswordStdin, TodayOption, handled
+from samrehab_cli.cli.common import Force, PasswordFile, PasswordStdin, TodayOption, Yes
 from samrehab_cli.render import formats
 
 if TYPE_CHECKING:
@@ -15,9 +18,23 @@ if TYPE_CHECKING:
 
     from samrehab_cli.dates import Week
 
+XLSX = (".xlsx", "Excel-arbetsbok")
+MANY_WEEKS = 60  # more new week tabs than this at once is most likely a mistyped --to
+PROPERTY_LIMIT = 255  # characters in an Excel document property (the förbund's name is one)
+
+
+def _many_weeks_agreed(added: "list[Week]", file: Path, yes: bool) -> None:
+    """More than :data:`MANY_WEEKS` new tabs: asked on a terminal, refused elsewhere unless --yes says so."""
+    if len(added) <= MANY_WEEKS or yes:
+        return
+    span = f"{added[0]}–{added[-1]}"
+    if common.confirm(f"Det blir {len(added)} nya veckoflikar i {file} ({span}). Är det rätt?"):
+        return
+    raise errors.BadOption(message=f"Ingenting ändrades: {len(added)} nya veckoflikar ({span}) är fler än "
+                                   f"{MANY_WEEKS}. Kontrollera --from och --to, eller lägg till --yes om det är rätt.")
+
 
 # --- the registration workbook ----------------------------------------------------------------------------------
-@handled
 def template(
     output: Annotated[Path, typer.Option("-o", "--output", metavar="FIL", help="Arbetsboken som skapas.")],
     forbund: Annotated[str, typer.Option("--forbund", metavar="NAMN", help="Samordningsförbundets namn.")],
@@ -31,12 +48,14 @@ def template(
                                              help="Spara utan kryptering (avråds: personuppgifter ska krypteras).")]
     = False,
     force: Force = False,
+    yes: Yes = False,
     password_file: PasswordFile = None,
     password_stdin: PasswordStdin = False,
 ) -> None:
     """Skapa registreringsfilen: fliken Instruktioner och en flik per vecka, med rullistor.
 
-    Filen krypteras med det senaste lösenordet, så att personuppgifter aldrig sparas okrypterade.
+    Filen krypteras med det senaste lösenordet, så att personuppgifter aldrig sparas okrypterade. Fler än 60
+    veckor på en gång frågar först (eller kräver --yes).
 
     Exempel:
 
@@ -46,69 +65,84 @@ def template(
     from samrehab_cli.registration import template as tpl
     from samrehab_cli.storage import crypto, files, workbooks
 
-    if not forbund.strip():
+    name = forbund.strip()
+    if not name:
         raise errors.BadOption(message="Ange samordningsförbundets namn med --forbund.")
+    if len(name) > PROPERTY_LIMIT:
+        raise errors.BadOption(message=f"Förbundets namn är {len(name)} tecken långt; Excel sparar högst "
+                                       f"{PROPERTY_LIMIT} i en dokumentegenskap. Korta namnet i --forbund.")
+    common.check_extension(output, *XLSX)
     first = parse_week(from_week) if from_week else week_of(today())
     last = parse_week(to_week) if to_week else weeks_after(first, 12)
     weeks = week_range(first, last)
     files.check_output(output, force=force)
-    data = workbooks.to_bytes(tpl.new_workbook(forbund.strip(), weeks, rows))
-    if not no_encrypt:
-        data = crypto.encrypt(data, common.read_passwords(password_file, password_stdin), output)
-    files.atomic_write(output, data)
+    _many_weeks_agreed(weeks, output, yes)
+    passwords = None if no_encrypt else common.read_passwords(password_file, password_stdin)
+    with common.working(f"Skapar {output} …"):
+        data = workbooks.to_bytes(tpl.new_workbook(name, weeks, rows))
+        if passwords is not None:
+            data = crypto.encrypt(data, passwords, output)
+        files.atomic_write(output, data)
     state = "okrypterad" if no_encrypt else "krypterad med det senaste lösenordet"
     common.say(f"Skapade {output}: {len(weeks)} veckoflikar ({weeks[0]}–{weeks[-1]}), {rows} rader per vecka, {state}.")
     if no_encrypt:
         common.warn(f"{output} är inte krypterad. Kryptera den innan personuppgifter skrivs in: "
-              f"samrehab encrypt {output} --in-place")
+                    f"{shell.command('samrehab', 'encrypt', output, '--in-place')}")
 
 
-@handled
 def weeks(
-    file: Annotated[Path, typer.Argument(metavar="FIL", readable=False,
-                                         help="Registreringsfilen (krypterad eller inte).")],
+    file: Annotated[Path, typer.Argument(metavar="FIL", help="Registreringsfilen (krypterad eller inte).")],
     to_week: Annotated[str, typer.Option("--to", metavar="VECKA", help="Sista veckan som ska finnas, ÅÅÅÅ-vVV.")],
     from_week: Annotated[str | None, typer.Option("--from", metavar="VECKA",
                                                      help="Första veckan. Standard: filens första vecka.")] = None,
     rows: Annotated[int | None, typer.Option("--rows", min=1, max=999,
                                                 help="Rader per ny vecka. Standard: som filens senaste vecka.")]
     = None,
+    yes: Yes = False,
     password_file: PasswordFile = None,
     password_stdin: PasswordStdin = False,
 ) -> None:
     """Lägg till de veckoflikar som saknas i en befintlig registreringsfil.
 
-    Allt som redan är ifyllt behålls, liksom krypteringen och lösenordet. Filen ersätts atomärt.
+    Allt som redan är ifyllt behålls, liksom krypteringen och lösenordet. Filen ersätts atomärt. Fler än 60 nya
+    veckoflikar på en gång frågar först (eller kräver --yes).
 
     Exempel:
 
         samrehab weeks registrering.xlsx --to 2021-v20
     """
+    from samrehab_cli import schema
     from samrehab_cli.dates import parse_week, today, week_of, week_range
     from samrehab_cli.registration import template as tpl
     from samrehab_cli.storage import workbooks
 
     last = parse_week(to_week)
+    first_asked = parse_week(from_week) if from_week else None
 
     def add(book: "OpenpyxlWorkbook") -> "list[Week]":
         existing = tpl.week_sheets(book)
-        first = parse_week(from_week) if from_week else (existing[0] if existing else week_of(today()))
-        return tpl.add_weeks(book, week_range(first, last), rows or tpl.rows_in_last_week(book))
+        if not existing and schema.INSTRUCTIONS_SHEET not in book.sheetnames:
+            raise errors.NotARegistrationWorkbook(path=file)
+        first = first_asked or (existing[0] if existing else week_of(today()))
+        wanted = [week for week in week_range(first, last) if week not in existing]
+        _many_weeks_agreed(wanted, file, yes)
+        return tpl.add_weeks(book, wanted, rows or tpl.rows_in_last_week(book))
 
-    added, opened = workbooks.rewrite(file, common.read_passwords(password_file, password_stdin), add)
+    with common.working(f"Lägger till veckoflikar i {file} …"):
+        added, opened = workbooks.rewrite(file, common.read_passwords(password_file, password_stdin), add)
     if not added:
         common.say(f"Inga veckor saknades i {file}; filen är oförändrad.")
         return
     span = f"{added[0]}" if len(added) == 1 else f"{added[0]}–{added[-1]}"
     common.say(f"La till {len(added)} veckoflikar ({span}) i {file}.")
     if opened.encryption is None:
-        common.warn(f"{file} är inte krypterad. Kryptera den innan den mailas: samrehab encrypt {file} --in-place")
+        common.warn(f"{file} är inte krypterad. Kryptera den innan den mailas: "
+                    f"{shell.command('samrehab', 'encrypt', file, '--in-place')}")
 
 
 # --- encryption -----------------------------------------------------------------------------------------------
-@handled
 def encrypt(
-    file: Annotated[Path, typer.Argument(metavar="FIL", readable=False, help="Arbetsboken som ska krypteras (.xlsx).")],
+    file: Annotated[Path, typer.Argument(metavar="FIL", help="Arbetsboken som ska krypteras (.xlsx).")],
     output: Annotated[Path | None, typer.Option("-o", "--output", metavar="UTFIL",
                                                    help="Den krypterade filen.")] = None,
     in_place: Annotated[bool, typer.Option("--in-place", help="Ersätt FIL med den krypterade filen.")] = False,
@@ -133,12 +167,16 @@ def encrypt(
     target = file if in_place else output
     assert target is not None
     if not in_place:
+        if _same_file(target, file):
+            raise errors.OutputIsInputUseInPlace(path=target)
+        common.check_extension(target, *XLSX)
         files.check_output(target, force=force, inputs=(file,))
     passwords = common.read_passwords(password_file, password_stdin)
-    opened = crypto.open_bytes(files.read_bytes(file), passwords, file)
-    workbooks.check(opened.data, file)  # refuse what is not a workbook before encrypting it
-    data = crypto.encrypt(opened.data, passwords, target)
-    files.atomic_write(target, data)
+    with common.working(f"Krypterar {file} …"):
+        opened = crypto.open_bytes(files.read_bytes(file), passwords, file)
+        workbooks.check(opened.data, file)  # refuse what is not a workbook before encrypting it
+        data = crypto.encrypt(opened.data, passwords, file)  # an error names the input (an .xls, say)
+        files.atomic_write(target, data)
     if opened.encryption is None:
         common.say(f"Krypterade {file} → {target} med det senaste lösenordet.")
     elif opened.with_newest:
@@ -149,9 +187,15 @@ def encrypt(
         common.warn(f"{file} är fortfarande okrypterad. Radera den när du har kontrollerat {target}.")
 
 
-@handled
+def _same_file(one: Path, other: Path) -> bool:
+    try:
+        return one.exists() and one.samefile(other)
+    except OSError:
+        return False
+
+
 def decrypt(
-    file: Annotated[Path, typer.Argument(metavar="FIL", readable=False, help="Den krypterade arbetsboken.")],
+    file: Annotated[Path, typer.Argument(metavar="FIL", help="Den krypterade arbetsboken.")],
     output: Annotated[Path, typer.Option("-o", "--output", metavar="UTFIL", help="Den okrypterade kopian.")],
     force: Force = False,
     password_file: PasswordFile = None,
@@ -167,10 +211,18 @@ def decrypt(
     """
     from samrehab_cli.storage import crypto, files, workbooks
 
+    if output.suffix.lower() not in (".xlsx", ".xlsm", ".xls"):
+        common.check_extension(output, *XLSX)
     files.check_output(output, force=force, inputs=(file,))
-    opened = crypto.open_bytes(files.read_bytes(file), common.read_passwords(password_file, password_stdin), file)
-    workbooks.check(opened.data, file)
-    files.atomic_write(output, opened.data, plaintext=True)
+    passwords = common.read_passwords(password_file, password_stdin)
+    with common.working(f"Dekrypterar {file} …"):
+        opened = crypto.open_bytes(files.read_bytes(file), passwords, file)
+        workbooks.check(opened.data, file)
+        if opened.data.startswith(crypto.OLE_MAGIC):  # Excel opens a file by its name's ending
+            common.check_extension(output, ".xls", "Excel 97–2003-arbetsbok, som originalet")
+        elif output.suffix.lower() == ".xls":
+            common.check_extension(output, *XLSX)
+        files.atomic_write(output, opened.data, plaintext=True)
     if opened.encryption is None:
         common.say(f"{file} var inte krypterad; kopierade den till {output}.")
     else:
@@ -178,10 +230,9 @@ def decrypt(
     common.warn(f"{output} innehåller personuppgifter i klartext. Radera den när du är klar.")
 
 
-# --- checking the registration workbook (SPEC §2.3–2.5) ---------------------------------------------------------
-@handled
+# --- checking the registration workbook (docs/registreringsfil.md, docs/utdata.md) ------------------------------
 def validate(
-    paths: Annotated[list[Path], typer.Argument(metavar="FIL...", readable=False, show_default=False,
+    paths: Annotated[list[Path], typer.Argument(metavar="FIL...", show_default=False,
                                                 help="Registreringsfilerna (krypterade eller inte).")],
     week: Annotated[str | None, typer.Option("--week", metavar="VECKA", show_default=False,
                                                 help="Kontrollera bara den här veckans flik, ÅÅÅÅ-vVV.")] = None,
@@ -200,8 +251,9 @@ def validate(
     """Kontrollera registreringsfiler mot reglerna (samrehab rules) innan de skickas till ISF.
 
     Varje fynd visas med fil, flik och cell, regelns kod och vad som ska rättas. Slutkod 0 när inget fel
-    finns (varningar tillåtna), 1 när minst ett fel finns, 2 när kontrollen inte kunde köras. En fil som
-    inte går att öppna blir ett fynd (S101, S102), så att övriga filer ändå kontrolleras.
+    finns (varningar tillåtna), 1 när minst ett fel finns, 2 när kontrollen inte kunde köras (till exempel
+    en okänd flagga eller en utfil som redan finns). En fil som inte går att öppna (fel lösenord, inte en
+    arbetsbok) är ett fel i filen, S101 eller S102, alltså slutkod 1: då kontrolleras övriga filer ändå.
 
     Exempel:
 
@@ -212,7 +264,6 @@ def validate(
         samrehab validate inkorg/*.xlsx --format json
     """
     from samrehab_cli.dates import parse_week
-    from samrehab_cli.registration import markup
     from samrehab_cli.registration import validate as check
     from samrehab_cli.render import formats
     from samrehab_cli.storage import files
@@ -226,13 +277,17 @@ def validate(
     wanted = parse_week(week) if week else None
     day = common.date_or_today(today_option)
     if output is not None:
+        common.check_extension(output, *XLSX)
         files.check_output(output, force=force, inputs=tuple(paths))
     passwords = common.read_passwords(password_file, password_stdin)
-    checked = check.check_files(paths, passwords, day, wanted)
+    checked = check.check_files(common.each(paths, "Kontrollerar"), passwords, day, wanted)
     first = checked.files[0]
     marked = None
     if output is not None and first.opened is not None:  # before any output: an .xls stops here (exit 2)
-        marked = markup.marked_copy(first.opened, paths[0], passwords, first.findings)
+        from samrehab_cli.registration import markup
+
+        with common.working(f"Märker upp en kopia av {paths[0]} …"):
+            marked = markup.marked_copy(first.opened, paths[0], passwords, first.findings)
     assert chosen.show is not None
     chosen.show(checked.report)
     if output is not None:
@@ -245,7 +300,6 @@ def validate(
     raise typer.Exit(0 if checked.report.valid else 1)
 
 
-@handled
 def rules(
     output_format: Annotated[str, typer.Option("--format", metavar="FORMAT", help=formats.RULES.help)]
     = formats.RULES.default,

@@ -1,4 +1,4 @@
-"""ORS and SRS follow-up (SPEC §5.4): how the ORS policy is followed, ORS change, the SRS share; never printing.
+"""ORS and SRS follow-up (docs/utfall.md): how the ORS policy is followed, ORS change, the SRS share; never printing.
 
 For period P and each participant active during P, the enrolled part is [a, b] = [max(P.start, enrolment),
 min(P.end, exit or P.end)]. With the ORS dates d1 < … < dk inside it, the participant *follows the policy* when
@@ -13,13 +13,13 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import compress, repeat
+from operator import and_, ge, le
 from typing import TYPE_CHECKING, Literal
-
-from pydantic import BaseModel
 
 from samrehab_cli.dates import add_months
 from samrehab_cli.findings import Finding
-from samrehab_cli.participants.period import Period, groups, percent, round1
+from samrehab_cli.participants.period import Period, groups, member, percent, round1
 
 if TYPE_CHECKING:
     from samrehab_cli.participants.read import ParticipantRegister
@@ -80,8 +80,9 @@ def _mean(values: list[Decimal]) -> float | None:
     return round1(sum(values, Decimal(0)) / len(values)) if values else None
 
 
-class OrsRow(BaseModel):
-    """One ORS row (SPEC §5.4); null where the base is zero."""
+@dataclass
+class OrsRow:
+    """One ORS row (docs/utfall.md); null where the base is zero."""
 
     group: Literal["total", "team", "kon"]
     name: str
@@ -101,39 +102,37 @@ class OrsRow(BaseModel):
 
 def compute(register: ParticipantRegister, p: Period) -> list[OrsRow]:
     """The ORS rows for ``p`` (same groups and order as the outcome rows); [] when the register has no ORS."""
-    import numpy as np
-    import pandas as pd
-
-    if register.ors is None:
+    measured = register.ors
+    if measured is None:
         return []
-    df = register.participants
-    start, end = np.datetime64(p.start, "s"), np.datetime64(p.end, "s")
-    active = (df["start"] <= end) & ~(df["end"] < start)
-    ors = register.ors.sort_values(["participant_id", "date"], kind="stable")
+    people = register.participants
+    ends = [dt.date.max if end is None else end for end in people.end]
+    active = list(map(and_, map(le, people.start, repeat(p.end)), map(ge, ends, repeat(p.start))))
     scores: dict[object, list[tuple[dt.date, Decimal]]] = {}
-    for pid, day, score in ors.loc[ors["ors"].notna(), ["participant_id", "date", "ors"]].itertuples(index=False):
-        scores.setdefault(pid, []).append((day.date(), score))
-    in_period = ors["srs"].notna() & (ors["date"] >= start) & (ors["date"] <= end)
-    with_srs = set(ors.loc[in_period, "participant_id"])
+    for day, pid, score in sorted(zip(measured.date, measured.participant_id, measured.ors, strict=True),
+                                  key=lambda m: m[:2]):
+        if score is not None:
+            scores.setdefault(pid, []).append((day, score))
+    with_srs = {pid for pid, day, srs in zip(measured.participant_id, measured.date, measured.srs, strict=True)
+                if srs is not None and p.start <= day <= p.end}
 
-    records = []
-    for pid, enrolled, left in df.loc[active, ["participant_id", "start", "end"]].itertuples(index=False):
-        a = max(p.start, enrolled.date())
-        b = p.end if pd.isna(left) else min(p.end, left.date())
-        measured = scores.get(pid, [])
-        days = [d for d, _ in measured]
-        records.append((follows(a, b, days, POLICY_MONTHS), follows(a, b, days, PREFERRED_MONTHS),
-                        change(measured, p), pid in with_srs))
-    per = pd.DataFrame(records, columns=["policy", "monthly", "change", "srs"], index=df.index[active.to_numpy()])
+    record: dict[int, tuple[bool, bool, Change | None, bool]] = {}  # participant → policy, monthly, change, srs
+    for i in compress(range(len(people)), active):
+        pid, end = people.participant_id[i], people.end[i]
+        a, b = max(p.start, people.start[i]), p.end if end is None else min(p.end, end)
+        found = scores.get(pid, [])
+        days = [d for d, _ in found]
+        record[i] = (follows(a, b, days, POLICY_MONTHS), follows(a, b, days, PREFERRED_MONTHS), change(found, p),
+                     pid in with_srs)
     rows = []
-    for group, name, mask in groups(df, active.astype("int64")):
-        sub = per if mask is None else per[mask[active].to_numpy(dtype=bool)]
-        changes = [c for c in sub["change"] if c is not None]
+    for group, name in groups(people, active):
+        sub = [r for i, r in record.items() if member(group, name, people.team[i], people.gender[i])]
+        changes = [c for _, _, c, _ in sub if c is not None]
         clinical = [c for c in changes if c.clinical]
         rows.append(OrsRow(
             group=group, name=name, active=len(sub),
-            policy_percent=percent(int(sub["policy"].sum()), len(sub)),
-            monthly_percent=percent(int(sub["monthly"].sum()), len(sub)),
+            policy_percent=percent(sum(r[0] for r in sub), len(sub)),
+            monthly_percent=percent(sum(r[1] for r in sub), len(sub)),
             with_change=len(changes),
             mean_first=_mean([c.first for c in changes]),
             mean_last=_mean([c.last for c in changes]),
@@ -142,13 +141,14 @@ def compute(register: ParticipantRegister, p: Period) -> list[OrsRow]:
             deteriorated_percent=percent(sum(c.deteriorated for c in changes), len(changes)),
             clinical_at_start=len(clinical),
             recovered_percent=percent(sum(c.recovered for c in clinical), len(clinical)),
-            srs_percent=percent(int(sub["srs"].sum()), len(sub)),
+            srs_percent=percent(sum(r[3] for r in sub), len(sub)),
         ))
     return rows
 
 
 # --- who needs an ORS now (samrehab ors --due) -----------------------------------------------------------------
-class DueParticipant(BaseModel):
+@dataclass
+class DueParticipant:
     participant_id: str
     team: str
     last_ors: dt.date | None  # None: no ORS yet, counted from Inskrivningsdatum
@@ -156,7 +156,8 @@ class DueParticipant(BaseModel):
     overdue: bool
 
 
-class DueList(BaseModel):
+@dataclass
+class DueList:
     """``samrehab ors --due``: whom to do ORS with, Deltagar-ID only, soonest first."""
 
     date: dt.date
@@ -169,28 +170,25 @@ def due(register: ParticipantRegister, day: dt.date, team: str | None = None) ->
     """Participants enrolled on ``day`` whose last ORS on or before it (else Inskrivningsdatum) plus one month is
     before ``day``; ``next_required_by`` = that date + two months, overdue when before ``day``. A participant who
     exits on or before ``next_required_by`` is not listed (the exit comes first)."""
-    import numpy as np
-    import pandas as pd
-
-    df = register.participants
-    when = np.datetime64(day, "s")
-    enrolled = (df["start"] <= when) & ~(df["end"] < when)
-    if team is not None:
-        enrolled &= df["team"].map(lambda t: str(t).casefold() == team.strip().casefold()).astype(bool)
+    people = register.participants
+    wanted = None if team is None else team.strip().casefold()
     last: dict[object, dt.date] = {}
     if register.ors is not None:
-        ors = register.ors
-        measured = ors.loc[ors["ors"].notna() & (ors["date"] <= when)].groupby("participant_id")["date"].max()
-        last = {pid: stamp.date() for pid, stamp in measured.items()}
+        for pid, measured, score in zip(register.ors.participant_id, register.ors.date, register.ors.ors, strict=True):
+            if score is not None and measured <= day and measured > last.get(pid, dt.date.min):
+                last[pid] = measured
     listed = []
-    for pid, team_name, start, end in df.loc[enrolled, ["participant_id", "team", "start", "end"]].itertuples(
-            index=False):
+    for pid, team_name, start, end in zip(people.participant_id, people.team, people.start, people.end, strict=True):
+        if start > day or (end is not None and end < day):
+            continue
+        if wanted is not None and str(team_name).casefold() != wanted:
+            continue
         since = last.get(pid)
-        basis = since or start.date()
+        basis = since or start
         if not add_months(basis, PREFERRED_MONTHS) < day:
             continue
         required = add_months(basis, POLICY_MONTHS)
-        if not pd.isna(end) and end.date() <= required:
+        if end is not None and end <= required:
             continue
         listed.append(DueParticipant(participant_id=str(pid), team=str(team_name), last_ors=since,
                                      next_required_by=required, overdue=required < day))

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import compress
 from typing import TYPE_CHECKING, Literal
-
-from pydantic import BaseModel, ConfigDict
 
 from samrehab_cli import errors
 from samrehab_cli.schema import GENDERS
 
 if TYPE_CHECKING:
-    import pandas as pd
+    from samrehab_cli.participants.read import Participants
 
 TOTAL_NAME = "Totalt"
 Group = Literal["total", "team", "kon"]  # the kinds of row in every table
@@ -31,10 +32,9 @@ class BadPeriod(errors.SamrehabError):
     juli–december."""
 
 
-class Period(BaseModel):
+@dataclass(frozen=True)
+class Period:
     """A year or a half-year; its JSON is ``{"label": "2020", "start": "2020-01-01", "end": "2020-12-31"}``."""
-
-    model_config = ConfigDict(frozen=True)
 
     label: str
     start: dt.date
@@ -68,14 +68,19 @@ def parse_period(text: str) -> Period:
     return period(int(match[1]), int(match[2]) if match[2] else None)
 
 
-def groups(df: pd.DataFrame, active: pd.Series) -> list[tuple[Group, str, pd.Series | None]]:
-    """(group, name, mask) for the total, each team active in the period, and the genders."""
-    teams = sorted(df.loc[active.astype(bool), "team"].unique(), key=swedish_key)
-    genders = [g for g in GENDERS if g != "Annat" or bool(((df["gender"] == g) & active.astype(bool)).any())]
-    found: list[tuple[Group, str, pd.Series | None]] = [("total", TOTAL_NAME, None)]
-    found += [("team", str(t), df["team"] == t) for t in teams]
-    found += [("kon", g, df["gender"] == g) for g in genders]
-    return found
+def groups(people: Participants, active: Sequence[bool]) -> list[tuple[Group, str]]:
+    """(group, name) for the total, each team active in the period, and the genders (Annat only when an active
+    participant has it). A participant belongs to the total, to the team named in ``team`` and the gender in
+    ``gender``: :func:`member` says which of a participant's values a group looks at."""
+    teams = sorted(set(compress(people.team, active)), key=swedish_key)
+    active_genders = set(compress(people.gender, active))
+    genders = [g for g in GENDERS if g != "Annat" or g in active_genders]
+    return [("total", TOTAL_NAME), *(("team", str(t)) for t in teams), *(("kon", g) for g in genders)]
+
+
+def member(group: Group, name: str, team: str, gender: str) -> bool:
+    """Whether a participant of ``team`` and ``gender`` is in the group."""
+    return group == "total" or (group == "team" and team == name) or (group == "kon" and gender == name)
 
 
 def swedish_key(text: str) -> str:

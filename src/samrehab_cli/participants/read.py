@@ -1,18 +1,26 @@
-"""Reading the teams' participant register (SPEC §5.1) into data frames, checked by :mod:`.rules` (D401–D424).
+"""Reading the teams' participant register (docs/utfall.md) column by column, checked by :mod:`.rules` (D401–D424).
 
 The register is one or more workbooks (or a folder of them), encrypted or not. Every sheet whose row 1 holds the
 participant headers of :data:`schema.PARTICIPANTS` is read; sheets named ``ORS`` hold ORS/SRS measurements
-(SPEC §5.4), used by :mod:`samrehab_cli.participants.ors`; other sheets are ignored. An ORS row must hold ORS or SRS;
-a row with SRS only counts for the SRS share, not as an ORS measurement. Rows with a finding of severity
+(docs/utfall.md), used by :mod:`samrehab_cli.participants.ors`; other sheets are ignored. An ORS row must hold ORS
+or SRS; a row with SRS only counts for the SRS share, not as an ORS measurement. Rows with a finding of severity
 ``fel`` are left out of :attr:`ParticipantRegister.participants` and counted in
 :attr:`ParticipantRegister.excluded`.
+
+A sheet is read as validate reads a week sheet (:func:`samrehab_cli.sheets.parse_sheet`): each column at once, each
+distinct value once. The valid participants are kept as columns too (:class:`Participants`, plain lists), which is
+all the outcome tables need: a register of a million participants is read, checked and counted without a row object
+or a data frame.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from decimal import Decimal
+from itertools import compress
+from operator import itemgetter, not_
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,15 +29,13 @@ from samrehab_cli.dates import add_months
 from samrehab_cli.findings import Finding
 from samrehab_cli.participants import rules
 from samrehab_cli.schema import ORS, ORS_SHEET, PARTICIPANTS
-from samrehab_cli.sheets import Row
+from samrehab_cli.sheets import ParsedSheet
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from samrehab_cli.storage import crypto
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
-#: a dropout leaves on or before the day this many calendar months after enrolment (SPEC §5.2)
+#: a dropout leaves on or before the day this many calendar months after enrolment (docs/utfall.md)
 DROPOUT_MONTHS = 2
 
 
@@ -48,27 +54,61 @@ class MissingColumns(errors.SamrehabError):
 
 
 @dataclass(frozen=True)
-class SourceRow:
-    """A typed row and the name of the file it came from."""
+class SourceSheet:
+    """A sheet read column by column, and the name of the file it came from."""
 
     file: str
-    row: Row
+    sheet: ParsedSheet
+
+
+@dataclass
+class Participants:
+    """The valid participants, column by column: entry i of every list is participant i, in the register's order.
+
+    ``end`` is None while a participant is active; ``years_without_work`` is a Decimal as typed (None when not
+    given); ``dropout_by`` is the last exit date that makes a dropout (docs/utfall.md: two calendar months after
+    ``start``, clamped to the month's end).
+    """
+
+    participant_id: list[str]
+    team: list[str]
+    gender: list[str]
+    start: list[dt.date]
+    end: list[dt.date | None]
+    exit_reason: list[str | None]
+    labour_support: list[str | None]
+    years_without_work: list[Decimal | None]
+    comment: list[str | None]
+    dropout_by: list[dt.date]
+
+    def __len__(self) -> int:
+        return len(self.participant_id)
+
+
+@dataclass
+class Measurements:
+    """The valid ORS/SRS rows, column by column: ``ors`` and ``srs`` are Decimals, None when not given."""
+
+    participant_id: list[str]
+    date: list[dt.date]
+    ors: list[Decimal | None]
+    srs: list[Decimal | None]
+
+    def __len__(self) -> int:
+        return len(self.participant_id)
 
 
 @dataclass
 class ParticipantRegister:
-    """The register as read: valid participants as a data frame, the ORS rows, the findings.
+    """The register as read: the valid participants, the valid ORS rows, the findings.
 
     ``ors`` holds the measurements without findings (None when the register has no ORS rows at all).
-    ``participants`` has the columns participant_id, team, gender, start, end (datetime64, NaT while active),
-    exit_reason, labour_support, years_without_work (Decimal or None), comment and dropout_by (the last exit
-    date that makes a dropout: start + 2 calendar months, clamped to the month's end).
     """
 
-    participants: pd.DataFrame
+    participants: Participants
     findings: list[Finding]
     excluded: int  # participant rows left out because they have a finding of severity fel
-    ors: pd.DataFrame | None = None  # participant_id, date (datetime64), ors, srs (Decimal or None); None: no ORS
+    ors: Measurements | None = None  # None: the register has no ORS rows at all
     ors_excluded: int = 0  # ORS rows left out because they have any finding D420–D424
 
     @property
@@ -97,39 +137,37 @@ def expand(paths: Iterable[Path]) -> list[Path]:
 def load(paths: Sequence[Path], passwords: crypto.Passwords, *, today: dt.date,
          ors_paths: Sequence[Path] = ()) -> ParticipantRegister:
     """Read and check the register in ``paths`` (files or folders) and extra ORS workbooks ``ors_paths``."""
-    participant_rows, ors_rows = read_rows(paths, passwords, ors_paths=ors_paths)
-    return from_rows(participant_rows, ors_rows, today=today)
+    with sheets.collector_paused():  # millions of small objects, none in a cycle (sheets.collector_paused)
+        participant_sheets, ors_sheets = read_sheets(paths, passwords, ors_paths=ors_paths)
+        return from_sheets(participant_sheets, ors_sheets, today=today)
 
 
-def read_rows(paths: Sequence[Path], passwords: crypto.Passwords,
-              ors_paths: Sequence[Path] = ()) -> tuple[list[SourceRow], list[SourceRow]]:
-    """The typed rows of every participant sheet and every ``ORS`` sheet (reading only, no rules)."""
+def read_sheets(paths: Sequence[Path], passwords: crypto.Passwords,
+                ors_paths: Sequence[Path] = ()) -> tuple[list[SourceSheet], list[SourceSheet]]:
+    """Every participant sheet and every ``ORS`` sheet, read column by column (reading only, no rules)."""
     from samrehab_cli.storage import workbooks
 
     files = expand(paths)
-    participant_rows: list[SourceRow] = []
-    ors_rows: list[SourceRow] = []
-    found_sheet = False
+    participant_sheets: list[SourceSheet] = []
+    ors_sheets: list[SourceSheet] = []
     for path in [*files, *expand(ors_paths)]:
         book, _ = workbooks.load(path, passwords)
         for name in book.sheet_names:
             is_ors = name.strip().casefold() == ORS_SHEET.casefold()
             rows = book.rows(name)
-            sheet_schema = ORS if is_ors else PARTICIPANTS
             if not (_has_headers(rows) if is_ors else _looks_like_register(rows)):
                 continue
-            parsed = sheets.parse_sheet(sheet_schema, name, rows, skip_empty=())
+            parsed = sheets.parse_sheet(ORS if is_ors else PARTICIPANTS, name, rows, skip_empty=())
+            del rows  # the sheet's raw values: only its typed columns are kept
             if parsed.missing:
                 missing = [c.header for c in parsed.missing]
                 raise MissingColumns(sheet=name, path=path, headers=("kolumnerna " if len(missing) > 1 else
                                                                       "kolumnen ") + ", ".join(missing))
-            target = ors_rows if is_ors else participant_rows
-            target += [SourceRow(str(path), row) for row in parsed.rows]
-            found_sheet = found_sheet or not is_ors
-    if not found_sheet:
+            (ors_sheets if is_ors else participant_sheets).append(SourceSheet(str(path), parsed))
+    if not participant_sheets:
         raise NoParticipantSheet(headers=", ".join(PARTICIPANTS.headers[:4]) + " …",
                                  paths=", ".join(str(p) for p in files))
-    return participant_rows, ors_rows
+    return participant_sheets, ors_sheets
 
 
 def _has_headers(rows: Sequence[Sequence[object]]) -> bool:
@@ -145,63 +183,59 @@ def _looks_like_register(rows: Sequence[Sequence[object]]) -> bool:
     return "participant_id" in keys and len(keys) > 1
 
 
-# --- the register as a data frame --------------------------------------------------------------------------------
-def from_rows(participant_rows: Sequence[SourceRow], ors_rows: Sequence[SourceRow] = (), *,
-              today: dt.date) -> ParticipantRegister:
-    """Check the rows and keep the valid ones as data frames.
+# --- the register as columns --------------------------------------------------------------------------------------
+def from_sheets(participant_sheets: Sequence[SourceSheet], ors_sheets: Sequence[SourceSheet] = (), *,
+                today: dt.date) -> ParticipantRegister:
+    """Check the sheets and keep the valid rows as columns.
 
     Participant rows with a ``fel`` are left out; ORS rows with any finding D420–D424 (even the warning D422) are
-    left out of every ORS figure (SPEC §5.4).
+    left out of every ORS figure (docs/utfall.md).
     """
-    findings = rules.check(participant_rows, today)
-    bad = {(f.file, f.sheet, f.row) for f in findings if f.severity == "fel"}
-    valid = [s.row for s in participant_rows if (s.file, s.row.sheet.name, s.row.number) not in bad]
-    participants = frame(valid)
-    if not ors_rows:
-        return ParticipantRegister(participants, findings, len(participant_rows) - len(valid))
-    known = {s.row.value("participant_id") for s in participant_rows} - {None}
-    ors_findings = rules.check_ors(ors_rows, participants, known, today)
-    flagged = {(f.file, f.sheet, f.row) for f in ors_findings}
-    kept = [s.row for s in ors_rows if (s.file, s.row.sheet.name, s.row.number) not in flagged]
-    return ParticipantRegister(participants, findings + ors_findings, len(participant_rows) - len(valid),
-                               ors_frame(kept), len(ors_rows) - len(kept))
+    findings = rules.check(participant_sheets, today)
+    valid: dict[str, Any] = _valid_columns(participant_sheets, _flagged(findings, "fel"), _PARTICIPANT_KEYS)
+    participants = Participants(**valid, dropout_by=_dropout_days(valid["start"]))  # a valid row has its start
+    excluded = sum(len(s.sheet.numbers) for s in participant_sheets) - len(participants)
+    if not ors_sheets:
+        return ParticipantRegister(participants, findings, excluded)
+    known = set().union(*(column(s, "participant_id") for s in participant_sheets)) - {None}
+    ors_findings = rules.check_ors(ors_sheets, participants, known, today)
+    measurements = Measurements(**_valid_columns(ors_sheets, _flagged(ors_findings, None), _ORS_KEYS))
+    ors_excluded = sum(len(s.sheet.numbers) for s in ors_sheets) - len(measurements)
+    return ParticipantRegister(participants, findings + ors_findings, excluded, measurements, ors_excluded)
 
 
-def ors_frame(rows: Sequence[Row]) -> pd.DataFrame:
-    """Valid ORS/SRS rows: participant_id, date (datetime64), ors and srs (Decimal, or None when not given)."""
-    import pandas as pd
-
-    return pd.DataFrame({
-        "participant_id": pd.Series([r.value("participant_id") for r in rows], dtype=object),
-        "date": day_series([r.value("date") for r in rows]),
-        "ors": pd.Series([r.value("ors") for r in rows], dtype=object),
-        "srs": pd.Series([r.value("srs") for r in rows], dtype=object),
-    })
+_PARTICIPANT_KEYS = [f.name for f in fields(Participants)][:-1]  # all but dropout_by, which is computed
+_ORS_KEYS = [f.name for f in fields(Measurements)]
 
 
-def frame(rows: Sequence[Row]) -> pd.DataFrame:
-    """Valid participant rows as a data frame (see :class:`ParticipantRegister`)."""
-    import pandas as pd
-
-    def values(key: str) -> list[Any]:
-        return [row.value(key) for row in rows]
-
-    data: dict[str, object] = {key: pd.Series(values(key), dtype=object) for key in (
-        "participant_id", "team", "gender", "exit_reason", "labour_support", "years_without_work", "comment")}
-    starts: list[dt.date] = values("start")  # a valid row has its Inskrivningsdatum
-    data["start"] = day_series(starts)
-    data["end"] = day_series(values("end"))
-    limits = {day: add_months(day, DROPOUT_MONTHS) for day in set(starts)}  # few distinct days: fast
-    data["dropout_by"] = day_series([limits[day] for day in starts])
-    return pd.DataFrame(data)
+def column(source: SourceSheet, key: str) -> list[object]:
+    """The typed values of ``key`` in each row of a sheet (None where empty or unreadable)."""
+    return list(map(itemgetter(1), source.sheet.cells[key]))  # a Cell is (raw, value)
 
 
-def day_series(days: Sequence[dt.date | None]) -> pd.Series:
-    """Dates (None for none) as a datetime64 series (NaT for none), without numpy's slow date-object path."""
-    import numpy as np
-    import pandas as pd
+def _flagged(findings: Iterable[Finding], severity: str | None) -> dict[tuple[str, str | None], set[int | None]]:
+    """The row numbers with a finding (of ``severity``; any when None), for each (file, sheet)."""
+    flagged: dict[tuple[str, str | None], set[int | None]] = {}
+    for f in findings:
+        if severity is None or f.severity == severity:
+            flagged.setdefault((f.file, f.sheet), set()).add(f.row)
+    return flagged
 
-    epoch, nat = dt.date(1970, 1, 1).toordinal(), np.iinfo(np.int64).min
-    ordinals = np.fromiter((nat if d is None else d.toordinal() - epoch for d in days),
-                           dtype=np.int64, count=len(days))
-    return pd.Series(ordinals.view("datetime64[D]").astype("datetime64[s]"))
+
+def _valid_columns(sources: Sequence[SourceSheet], bad: dict[tuple[str, str | None], set[int | None]],
+                   keys: Sequence[str]) -> dict[str, Any]:
+    """Each of ``keys`` as one column (a list of typed values) over all sheets, without the rows in ``bad``."""
+    columns: dict[str, list[object]] = {key: [] for key in keys}
+    for source in sources:
+        skip = bad.get((source.file, source.sheet.name))
+        keep = list(map(not_, map(skip.__contains__, source.sheet.numbers))) if skip else None
+        for key, found in columns.items():
+            values = column(source, key)
+            found += values if keep is None else compress(values, keep)
+    return columns
+
+
+def _dropout_days(starts: Sequence[dt.date]) -> list[dt.date]:
+    """The last exit date of a dropout for each start (few distinct days: each is computed once)."""
+    limits = {day: add_months(day, DROPOUT_MONTHS) for day in set(starts)}
+    return list(map(limits.__getitem__, starts))

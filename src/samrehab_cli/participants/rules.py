@@ -2,140 +2,179 @@
 
 Each finding says where (file, sheet, cell) and how to fix the row; the codes and messages are in
 :mod:`samrehab_cli.catalog`. SRS scores never appear in a finding: only that the cell is wrong.
+
+The rules run column by column over each sheet's typed values (:class:`~samrehab_cli.participants.read.SourceSheet`):
+a rule finds the rows that break it, and a finding is made only for those. The findings come out in row order, and
+within a row in the order the rules are listed here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
+from itertools import chain, compress, repeat
+from operator import and_, eq, gt, is_, itemgetter, ne, not_, or_
 from typing import TYPE_CHECKING, Any
 
 from samrehab_cli.catalog import RULE
 from samrehab_cli.findings import Finding, Severity
 from samrehab_cli.schema import ORS, PARTICIPANTS
-from samrehab_cli.sheets import Cell
+from samrehab_cli.sheets import ABSENT, EMPTY, Cell, Row
 
 if TYPE_CHECKING:
-    import pandas as pd
-
-    from samrehab_cli.participants.read import SourceRow
+    from samrehab_cli.participants.read import Participants, SourceSheet
 
 MAX_YEARS_WITHOUT_WORK = Decimal(60)
 MAX_SCORE = Decimal(40)
 SCORE_STEP = Decimal("0.1")
 
-
-def check(rows: Sequence[SourceRow], today: dt.date) -> list[Finding]:
-    """Every finding D401–D410 for ``rows``, in row order."""
-    counts = Counter(r.row.value("participant_id") for r in rows)
-    found: list[Finding] = []
-    for source in rows:
-        found += check_row(source, today, duplicated=counts[source.row.value("participant_id")] > 1)
-    return found
+#: (rows, column key, code, severity or None for the rule's own, message fields) of one rule on one sheet
+Hits = Iterator[tuple[Sequence[int], str, str, Severity | None, dict[str, Any]]]
 
 
-def check_row(source: SourceRow, today: dt.date, *, duplicated: bool = False) -> list[Finding]:
-    row, file = source.row, source.file
-    found: list[Finding] = []
+def check(sources: Sequence[SourceSheet], today: dt.date) -> list[Finding]:
+    """Every finding D401–D410 for the participant sheets, in row order."""
+    ids = Counter(chain.from_iterable(map(_values_of("participant_id"), sources)))
+    duplicated = {pid for pid, count in ids.items() if count > 1 and pid is not None}
+    return list(chain.from_iterable(_findings(source, PARTICIPANTS, _participant_rules(source, today, duplicated))
+                                    for source in sources))
 
-    def add(code: str, key: str, severity: Severity | None = None, **fields: Any) -> None:
-        header = PARTICIPANTS[key].header
-        found.append(RULE[code].at(file, row, key, header, severity=severity, **fields))
 
-    if row["participant_id"].empty:
-        add("D401", "participant_id", problem="saknas")
-    elif duplicated:
-        add("D401", "participant_id", problem="finns på flera rader")
-    if row["team"].empty:
-        add("D407", "team")
-    start, end = row["start"], row["end"]
-    if start.empty or start.invalid:
-        add("D402", "start", problem="saknas" if start.empty else "är inget datum")
-    if end.invalid:
-        add("D402", "end", problem="är inget datum")
-    if isinstance(start.value, dt.date) and isinstance(end.value, dt.date) and end.value < start.value:
-        add("D403", "end", start=start.value.isoformat(), end=end.value.isoformat())
-    for key in ("start", "end"):
-        day = row[key].value
-        if isinstance(day, dt.date) and day > today:
-            add("D410", key, day=day.isoformat())
-    reason, support = row["exit_reason"], row["labour_support"]
-    if not end.empty and reason.empty:
-        add("D404", "exit_reason", problem="Avslutsdatum är ifyllt men Avslutsorsak saknas")
-    elif end.empty and not reason.empty:
-        add("D404", "end", problem="Avslutsorsak är ifylld men Avslutsdatum saknas")
+def _values_of(key: str) -> Callable[[SourceSheet], list[Any]]:
+    return lambda source: list(map(itemgetter(1), source.sheet.cells[key]))
+
+
+def _empty(cells: Sequence[Cell]) -> list[bool]:
+    """Whether each cell is empty: EMPTY, or ABSENT where the sheet lacks the column (then the whole column is),
+    told by identity (a Cell's hash is a Python-level call: slow over a million rows)."""
+    if cells and cells[0] is ABSENT:
+        return [True] * len(cells)
+    return list(map(is_, cells, repeat(EMPTY)))
+
+
+def _findings(source: SourceSheet, schema: Any, hits: Hits, show: Callable[[str], bool] = lambda key: True,
+              ) -> list[Finding]:
+    """The findings of ``hits`` on one sheet, in row order and, within a row, in the order of the rules."""
+    found: list[tuple[int, int, Finding]] = []
+    for order, (rows, key, code, severity, fields) in enumerate(hits):
+        for index in rows:
+            finding = RULE[code].at(source.file, Row(source.sheet, index), key, schema[key].header,
+                                    show_value=show(key), severity=severity, **fields)
+            found.append((index, order, finding))
+    found.sort(key=lambda hit: hit[:2])
+    return [finding for _, _, finding in found]
+
+
+def _participant_rules(source: SourceSheet, today: dt.date, duplicated: set[object]) -> Hits:
+    """The rows of one sheet that break each rule, found in C over its columns: each distinct value is tested once
+    (:func:`_where`), flags are combined with ``map``."""
+    cells = source.sheet.cells
+    value = {key: list(map(itemgetter(1), column)) for key, column in cells.items()}  # a Cell is (raw, value)
+    empty = {key: _empty(column) for key, column in cells.items()}
+    rows = range(len(source.sheet.numbers))
+
+    def where(flags: Iterable[bool]) -> list[int]:
+        return list(compress(rows, flags))
+
+    def invalid(key: str) -> list[int]:
+        """The rows with a value that could not be read as the column's kind: there, but typed as None. Counted
+        first: most columns have none, and then no row needs looking at."""
+        if sum(map(is_, value[key], repeat(None))) == empty[key].count(True):  # by identity: a Decimal == None
+            return []                                                             # is a slow comparison
+        return where(map(gt, map(is_, value[key], repeat(None)), empty[key]))
+
+    def equal(key: str, wanted: object) -> Iterator[bool]:
+        return map(eq, value[key], repeat(wanted))
+
+    yield where(empty["participant_id"]), "participant_id", "D401", None, {"problem": "saknas"}
+    yield (where(map(duplicated.__contains__, value["participant_id"])) if duplicated else [], "participant_id", "D401",
+           None, {"problem": "finns på flera rader"})
+    yield where(empty["team"]), "team", "D407", None, {}
+    yield where(empty["start"]), "start", "D402", None, {"problem": "saknas"}
+    yield invalid("start"), "start", "D402", None, {"problem": "är inget datum"}
+    yield invalid("end"), "end", "D402", None, {"problem": "är inget datum"}
+    starts, ends = value["start"], value["end"]
+    for i in [i for i, (start, end) in enumerate(zip(starts, ends, strict=True))
+              if end is not None and start is not None and end < start]:
+        yield [i], "end", "D403", None, {"start": starts[i].isoformat(), "end": ends[i].isoformat()}
+    for key, days in (("start", starts), ("end", ends)):
+        future = {day for day in set(days) if day is not None and day > today}
+        for i in where(map(future.__contains__, days)) if future else []:
+            yield [i], key, "D410", None, {"day": days[i].isoformat()}
+    no_end, no_reason, no_support = empty["end"], empty["exit_reason"], empty["labour_support"]
+    unmatched = no_end != no_reason  # compared in C: usually both or neither on every row
+    yield (where(map(gt, no_reason, no_end)) if unmatched else [], "exit_reason", "D404", None,  # end, no reason
+           {"problem": "Avslutsdatum är ifyllt men Avslutsorsak saknas"})
+    yield (where(map(gt, no_end, no_reason)) if unmatched else [], "end", "D404", None,  # a reason, no end date
+           {"problem": "Avslutsorsak är ifylld men Avslutsdatum saknas"})
     for key in ("exit_reason", "labour_support", "gender"):
-        cell = row[key]
-        if cell.invalid or (key == "gender" and cell.empty):
-            add("D405", key, problem="saknas" if cell.empty else "är inte tillåtet",
-                allowed=", ".join(PARTICIPANTS[key].choices))
-    if reason.value == "Arbete" and support.empty:
-        add("D406", "labour_support", problem="Arbetsmarknadsstöd saknas vid Arbete. Välj Utan stöd eller det stöd "
-                                              "deltagaren fick (till exempel Lönebidrag).")
-    elif not support.empty and not reason.empty and reason.value != "Arbete":
-        add("D406", "labour_support", problem="Arbetsmarknadsstöd är ifyllt fast Avslutsorsak inte är Arbete. "
-                                              "Töm cellen eller rätta avslutsorsaken.")
-    years = row["years_without_work"]
-    if years.empty:
-        add("D408", "years_without_work", severity="varning", problem="saknas")
-    elif years.invalid:
-        add("D408", "years_without_work", problem="är inget tal")
-    elif isinstance(years.value, Decimal) and years.value < 0:
-        add("D408", "years_without_work", problem="är negativt")
-    elif isinstance(years.value, Decimal) and years.value > MAX_YEARS_WITHOUT_WORK:
-        add("D408", "years_without_work", problem="är större än 60")
-    if reason.value == "Annat" and row["comment"].empty:
-        add("D409", "comment")
-    return found
+        allowed = ", ".join(PARTICIPANTS[key].choices)
+        yield invalid(key), key, "D405", None, {"problem": "är inte tillåtet", "allowed": allowed}
+        if key == "gender":
+            yield where(empty[key]), key, "D405", None, {"problem": "saknas", "allowed": allowed}
+    yield (where(map(and_, equal("exit_reason", "Arbete"), no_support)), "labour_support", "D406", None,
+           {"problem": "Arbetsmarknadsstöd saknas vid Arbete. Välj Utan stöd eller det stöd deltagaren fick (till "
+                       "exempel Lönebidrag)."})
+    given = map(not_, map(or_, no_support, no_reason))  # both filled, and the reason is not Arbete:
+    yield (where(map(and_, given, map(ne, value["exit_reason"], repeat("Arbete")))), "labour_support", "D406", None,
+           {"problem": "Arbetsmarknadsstöd är ifyllt fast Avslutsorsak inte är Arbete. Töm cellen eller rätta "
+                       "avslutsorsaken."})
+    years = value["years_without_work"]
+    negative = {y for y in set(years) if y is not None and y < 0}
+    too_many = {y for y in set(years) if y is not None and y > MAX_YEARS_WITHOUT_WORK}
+    yield where(empty["years_without_work"]), "years_without_work", "D408", "varning", {"problem": "saknas"}
+    yield invalid("years_without_work"), "years_without_work", "D408", None, {"problem": "är inget tal"}
+    yield (where(map(negative.__contains__, years)) if negative else [], "years_without_work", "D408", None,
+           {"problem": "är negativt"})
+    yield (where(map(too_many.__contains__, years)) if too_many else [], "years_without_work", "D408", None,
+           {"problem": "är större än 60"})
+    yield where(map(and_, equal("exit_reason", "Annat"), empty["comment"])), "comment", "D409", None, {}
 
 
-def check_ors(rows: Sequence[SourceRow], participants: pd.DataFrame, known: set[object],
+def check_ors(sources: Sequence[SourceSheet], participants: Participants, known: set[object],
               today: dt.date) -> list[Finding]:
-    """Every finding D420–D424 for the ORS rows; ``known`` are the Deltagar-ID of the register's rows."""
-    enrolment = {pid: (start.date(), None if end != end else end.date())  # NaT != NaT
-                 for pid, start, end in participants[["participant_id", "start", "end"]].itertuples(index=False)}
-    days = Counter((r.row.value("participant_id"), r.row.value("date")) for r in rows)
-    found: list[Finding] = []
-    for source in rows:
-        found += _ors_row(source, enrolment, days, known, today)
-    return found
+    """Every finding D420–D424 for the ORS sheets; ``known`` are the Deltagar-ID of the register's rows."""
+    enrolment = dict(zip(participants.participant_id, zip(participants.start, participants.end, strict=True),
+                         strict=True))
+    days = Counter(chain.from_iterable(zip(_values_of("participant_id")(s), _values_of("date")(s), strict=True)
+                                       for s in sources))
+    return list(chain.from_iterable(
+        _findings(source, ORS, _ors_rules(source, enrolment, days, known, today), show=lambda key: key != "srs")
+        for source in sources))  # never an SRS score in any output
 
 
-def _ors_row(source: SourceRow, enrolment: dict[object, tuple[dt.date, dt.date | None]],
-             days: Counter[tuple[object, object]], known: set[object], today: dt.date) -> list[Finding]:
-    row, file = source.row, source.file
-    found: list[Finding] = []
-
-    def add(code: str, key: str, **fields: Any) -> None:
-        header = ORS[key].header  # never an SRS score in any output:
-        found.append(RULE[code].at(file, row, key, header, show_value=key != "srs", **fields))
-
-    pid, day = row.value("participant_id"), row.value("date")
-    if row["ors"].empty and row["srs"].empty:
-        add("D420", "ors", problem="saknas")
-    for key in ("ors", "srs"):
-        problem = _score_problem(row[key])
-        if problem:
-            add("D420", key, problem=problem)
-    if pid is None:
-        add("D421", "participant_id", problem="saknas")
-    elif pid not in known:
-        add("D421", "participant_id", problem=f"{pid} finns inte i deltagarregistret")
-    cell = row["date"]
-    if cell.empty or cell.invalid:
-        add("D423", "date", problem="saknas" if cell.empty else "är inget datum")
-    elif isinstance(day, dt.date) and day > today:
-        add("D423", "date", problem=f"{day.isoformat()} ligger i framtiden")
-    if isinstance(day, dt.date) and pid in enrolment:
-        start, end = enrolment[pid]
-        if day < start or (end is not None and day > end):
-            until = "" if end is None else end.isoformat()
-            add("D422", "date", day=day.isoformat(), enrolment=f"{start.isoformat()}–{until}")
-    if isinstance(day, dt.date) and pid is not None and days[(pid, day)] > 1:
-        add("D424", "date", participant=pid, day=day.isoformat())
-    return found
+def _ors_rules(source: SourceSheet, enrolment: dict[str, tuple[dt.date, dt.date | None]],
+               days: Counter[tuple[object, object]], known: set[object], today: dt.date) -> Hits:
+    cells = source.sheet.cells
+    pids, dates = [cell[1] for cell in cells["participant_id"]], [cell[1] for cell in cells["date"]]
+    ors, srs = cells["ors"], cells["srs"]
+    yield [i for i, (o, s) in enumerate(zip(ors, srs, strict=True)) if o.empty and s.empty], "ors", "D420", None, \
+        {"problem": "saknas"}
+    for key, scores in (("ors", ors), ("srs", srs)):
+        for i, problem in enumerate(map(_score_problem, scores)):
+            if problem:
+                yield [i], key, "D420", None, {"problem": problem}
+    for i, pid in enumerate(pids):
+        if pid is None:
+            yield [i], "participant_id", "D421", None, {"problem": "saknas"}
+        elif pid not in known:
+            yield [i], "participant_id", "D421", None, {"problem": f"{pid} finns inte i deltagarregistret"}
+    for i, (cell, day) in enumerate(zip(cells["date"], dates, strict=True)):
+        if cell.empty or cell.invalid:
+            yield [i], "date", "D423", None, {"problem": "saknas" if cell.empty else "är inget datum"}
+        elif isinstance(day, dt.date) and day > today:
+            yield [i], "date", "D423", None, {"problem": f"{day.isoformat()} ligger i framtiden"}
+    for i, (pid, day) in enumerate(zip(pids, dates, strict=True)):
+        if isinstance(day, dt.date) and pid in enrolment:
+            start, end = enrolment[pid]
+            if day < start or (end is not None and day > end):
+                until = "" if end is None else end.isoformat()
+                yield [i], "date", "D422", None, {"day": day.isoformat(), "enrolment": f"{start.isoformat()}–{until}"}
+    for i, (pid, day) in enumerate(zip(pids, dates, strict=True)):
+        if isinstance(day, dt.date) and pid is not None and days[(pid, day)] > 1:
+            yield [i], "date", "D424", None, {"participant": pid, "day": day.isoformat()}
 
 
 def _score_problem(cell: Cell) -> str | None:

@@ -14,6 +14,9 @@ answer (tests compare the two over generated input):
 ``valid_emails`` and ``valid_mobiles`` judge a whole column at once: the common forms are found by one pattern over
 all of them (:mod:`samrehab_cli.registration.lines`), and only the rest are judged one by one. Both libraries are
 imported on first use: they are slow to import.
+
+A valid address may still be mistyped where it matters most, in its domain (``hotmail.con``, ``gmial.com``):
+:func:`likely_domain` names the domain that was most likely meant, for a warning. Nothing is ever rewritten.
 """
 
 from __future__ import annotations
@@ -26,6 +29,21 @@ from types import ModuleType
 from samrehab_cli.registration import lines
 
 REGION = "SE"  # a number written without + is Swedish
+
+#: The e-mail domains most people registered in Sweden use: a domain one or two keystrokes from one of them is most
+#: likely a typo of it.
+COMMON_DOMAINS = (
+    "gmail.com", "googlemail.com", "hotmail.com", "hotmail.se", "outlook.com", "outlook.se", "live.se", "live.com",
+    "msn.com", "yahoo.com", "yahoo.se", "ymail.com", "icloud.com", "me.com", "mail.com", "email.com", "gmx.com",
+    "gmx.se", "aol.com", "telia.com", "spray.se", "bredband.net", "bredband2.com", "comhem.se", "bahnhof.se",
+    "tele2.se", "protonmail.com", "proton.me",
+)
+#: Endings that are no top-level domain at all, and the one that was meant (.com and .se misspelt).
+MISTYPED_ENDINGS = {
+    "con": "com", "cmo": "com", "ocm": "com", "cpm": "com", "vom": "com", "xom": "com", "comm": "com", "coom": "com",
+    "cim": "com", "cm0": "com", "c0m": "com", "sw": "se", "sse": "se", "see": "se", "ses": "se", "s": "se",
+    "nett": "net", "nte": "net", "ner": "net",
+}
 
 
 def valid_email(text: str) -> bool:
@@ -56,6 +74,46 @@ def _email_validator_accepts(text: str) -> bool:
     except email_validator.EmailNotValidError:
         return False
     return True
+
+
+@lru_cache(maxsize=4096)
+def likely_domain(domain: str) -> str | None:
+    """The domain that was most likely meant when ``domain`` looks mistyped (``hotmail.con`` → ``hotmail.com``,
+    ``gmial.com`` → ``gmail.com``, ``telia.sw`` → ``telia.se``); None for a domain that looks as meant."""
+    domain = domain.strip().lower().rstrip(".")
+    name, dot, ending = domain.rpartition(".")
+    if not dot or domain in COMMON_DOMAINS:
+        return None
+    ending = MISTYPED_ENDINGS.get(ending, ending)
+    meant = f"{_common_name(name, ending) or name}.{ending}"
+    return meant if meant != domain else None
+
+
+def _common_name(name: str, ending: str) -> str | None:
+    """The name of a common domain with this ending that ``name`` is one edit from (two for a name of six letters
+    or more): a letter wrong, missing or extra, or two letters swapped."""
+    near = []
+    for common in COMMON_DOMAINS:
+        common_name, _, common_ending = common.rpartition(".")
+        if common_ending == ending and 0 < (edits := _edits(name, common_name)) <= (2 if len(common_name) >= 6 else 1):
+            near.append((edits, common_name))
+    return min(near)[1] if near else None
+
+
+def _edits(a: str, b: str) -> int:
+    """Damerau–Levenshtein distance (optimal string alignment): edits of one letter, or two neighbours swapped."""
+    if abs(len(a) - len(b)) > 2:
+        return 3
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, start=1):
+        current = [i] + [0] * len(b)
+        for j, y in enumerate(b, start=1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y))
+            if i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]
 
 
 def valid_mobile(text: str) -> bool:

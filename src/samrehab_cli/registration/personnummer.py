@@ -1,4 +1,8 @@
-"""Swedish personnummer and samordningsnummer (SPEC §2.4): normalise to 12 digits and say what is wrong.
+"""Swedish personnummer and samordningsnummer (docs/registreringsfil.md): normalise to 12 digits, say what is wrong.
+
+A samordningsnummer may carry a partly unknown birth date, as Skatteverket issues them: month ``00``, or day ``60``
+(day ``00`` + 60), as in its test numbers 191500722390 and 191711602399. Such a number is valid; its birth date is
+unknown (``birth_date`` None) and only its known parts are in ``born`` (0 for an unknown month or day).
 
 ``check(text, today)`` is pure: today's date is passed in. Each reason for refusal is its own :class:`Problem`,
 so the rules can give each its own code (V222, V224, V225) and a message that says how to fix it. ``plain(texts,
@@ -15,7 +19,7 @@ from typing import Literal, NamedTuple
 
 from samrehab_cli.registration import lines
 
-COORDINATION_OFFSET = 60  # a samordningsnummer has day + 60 (61–91)
+COORDINATION_OFFSET = 60  # a samordningsnummer has day + 60 (61–91; 60 when the day is unknown)
 _REMOVED = str.maketrans("", "", "-+ \t\u00a0")
 
 
@@ -34,12 +38,18 @@ class Checked(NamedTuple):
     short: bool  # given with 10 digits (the century was inferred)
     problem: Problem | None
     coordination: bool  # a samordningsnummer (day + 60)
-    birth_date: dt.date | None  # the real date of birth (day − 60 for a samordningsnummer), when it is one
+    birth_date: dt.date | None  # the real date of birth (day − 60 for a samordningsnummer), when it is known
     gender: Literal["Kvinna", "Man"] | None
+    born: tuple[int, int, int] | None = None  # a partly unknown birth date: (year, month or 0, day or 0)
 
     @property
     def valid(self) -> bool:
         return self.problem is None
+
+    @property
+    def unknown_date(self) -> bool:
+        """A samordningsnummer whose birth date is partly unknown (month 00 or day 60)."""
+        return self.born is not None
 
 
 _LENGTH = Checked(None, False, Problem.LENGTH, False, None, None)
@@ -70,19 +80,24 @@ def check(text: str, today: dt.date) -> Checked:
     if short:
         digits = _century(digits, centenarian="+" in text, today=today) + digits
     codes = digits.encode()  # ASCII codes: a digit is its code less 48, read without int() (a year holds thousands)
-    day = codes[6] * 10 + codes[7] - 528
-    coordination = day > COORDINATION_OFFSET
-    born = _date(int(digits[:4]), codes[4] * 10 + codes[5] - 528, day - COORDINATION_OFFSET if coordination else day)
+    year, month, day = int(digits[:4]), codes[4] * 10 + codes[5] - 528, codes[6] * 10 + codes[7] - 528
+    coordination = day >= COORDINATION_OFFSET
+    if coordination:
+        day -= COORDINATION_OFFSET
+    partial = (year, month, day) if coordination and 0 in (month, day) and month <= 12 and day <= 31 else None
+    born = _date(year, month, day) if partial is None else None
+    earliest = born or (_date(year, month or 1, day or 1) if partial else None)  # for a date after today
     problem = None
     if (_luhn_sum(codes[2:11]) + codes[11]) % 10:  # with its check digit the sum is a multiple of 10 (and 10 × 48)
         problem = Problem.CHECK_DIGIT
-    elif born is None:
+    elif earliest is None:
         problem = Problem.NO_DATE
-    elif born > today:
+    elif earliest > today:
         problem = Problem.FUTURE
     elif digits[8:11] == "000":
         problem = Problem.SERIAL_000
-    return Checked(digits, short, problem, coordination, born, "Man" if codes[10] % 2 else "Kvinna")  # 48 is even
+    gender: Literal["Kvinna", "Man"] = "Man" if codes[10] % 2 else "Kvinna"  # 48 is even
+    return Checked(digits, short, problem, coordination, born, gender, partial)
 
 
 #: 12 ASCII digits that are a real date whenever the check digit is right: born 1800–2099 on the 1st–28th of a
@@ -127,7 +142,7 @@ def _century(ten: str, *, centenarian: bool, today: dt.date) -> str:
     latest = today.year - 100 if centenarian else today.year
     year = latest - (latest - int(ten[:2])) % 100
     month, day = int(ten[2:4]), int(ten[4:6])
-    if day > COORDINATION_OFFSET:
+    if day >= COORDINATION_OFFSET:
         day -= COORDINATION_OFFSET
     if year == latest and (month, day) > (today.month, today.day):  # not born yet this year: a century earlier
         year -= 100

@@ -1,4 +1,7 @@
-"""The registration workbook (SPEC §2.1–2.2): ``Instruktioner``, one tab per ISO week, dropdowns from the schema."""
+"""The registration workbook: ``Instruktioner``, one tab per ISO week, dropdowns from the schema.
+
+docs/registreringsfil.md describes it for the people who fill it in.
+"""
 
 from __future__ import annotations
 
@@ -74,7 +77,7 @@ def _sheet_index(book: Workbook, week: Week) -> int:
 
 
 def _week_sheet(book: Workbook, week: Week, rows: int) -> Worksheet:
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment, PatternFill
     from openpyxl.utils import get_column_letter
 
     sheet: Worksheet = book.create_sheet(str(week), _sheet_index(book, week))
@@ -83,10 +86,10 @@ def _week_sheet(book: Workbook, week: Week, rows: int) -> Worksheet:
     for index, column in enumerate(WEEK.columns, start=1):
         letter = get_column_letter(index)
         cell = sheet.cell(row=1, column=index, value=column.header)
-        cell.font = Font(bold=True)
+        cell.font = workbooks.font(bold=True)
         cell.fill = header_fill
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.column_dimensions[letter].width = column.width
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        sheet.column_dimensions[letter].width = column_width(column)
         cells = f"{letter}2:{letter}{last_row}"
         if column.kind is Kind.DATE:
             for (data_cell,) in sheet[cells]:
@@ -100,9 +103,16 @@ def _week_sheet(book: Workbook, week: Week, rows: int) -> Worksheet:
             sheet.add_data_validation(validation)
     for number in range(1, rows + 1):
         workbooks.set_text(sheet.cell(row=number + 1, column=1), schema.serial(week, number))
-    sheet.row_dimensions[1].height = 32
-    sheet.freeze_panes = "A2"
+    workbooks.fit_row(sheet, 1, [(c.header, column_width(c)) for c in WEEK.columns])
+    sheet.freeze_panes = "B2"
+    workbooks.print_setup(sheet, page_header=f"Registrering vecka {week}", repeat_rows="1:1")
+    sheet.print_options.gridLines = True  # on paper the rows are a table only with their lines
     return sheet
+
+
+def column_width(column: Column) -> float:
+    """The schema's width, or wider so that the header fits on two lines without a word broken."""
+    return max(column.width, workbooks.header_width(column.header))
 
 
 def _validation(book: Workbook, column: Column) -> DataValidation | None:
@@ -148,47 +158,76 @@ def list_formula(book: Workbook, column: Column) -> str:
     return f"{quote_sheetname(schema.LISTS_SHEET)}!${letter}$2:${letter}${len(column.choices) + 1}"
 
 
-def _write_instructions(sheet: Worksheet, forbund: str) -> None:
-    from openpyxl.styles import Alignment, Font
+#: The ``Instruktioner`` sheet's two columns: the column names (and labels), and the text.
+INSTRUCTION_WIDTHS = (26, 80)
 
-    lines: list[tuple[str, str]] = [
+
+def _write_instructions(sheet: Worksheet, forbund: str) -> None:
+    """One paragraph per row across both columns, as high as its lines, then the columns as a two-column table;
+    printed on one A4 page."""
+    from openpyxl.styles import Alignment, PatternFill
+
+    paragraphs: list[tuple[str, str]] = [
         ("Registreringsfil för ISF:s utvärdering av samordningsförbunden", "title"),
-        ("", ""),
         (f"Samordningsförbund: {forbund}", "bold"),
-        (f"Schemaversion: {schema.SCHEMA_VERSION}", ""),
-        (f"Skapad: {today().isoformat()}", ""),
-        ("", ""),
+        (f"Schemaversion: {schema.SCHEMA_VERSION}", "fact"),
+        (f"Skapad: {today().isoformat()}", "fact"),
         ("Så fyller du i", "heading"),
         ("Registrera alla som informerats om utvärderingen, en person per rad, i fliken för den vecka då "
          "informationsmötet hölls. Flikarna heter ÅÅÅÅ-vVV, till exempel 2020-v39.", ""),
         ("Löpnumret är redan ifyllt. Skriv aldrig om det; det följer personen genom hela utvärderingen.", ""),
-        ("Vid Nej (ingen samtycke): fyll bara i födelsedatum och kön. Inga uppgifter som kan identifiera personen "
+        ("Vid Nej (inget samtycke): fyll bara i födelsedatum och kön. Inga uppgifter som kan identifiera personen "
          "(kuvertnummer, personnummer, namn, e-post, mobilnummer) och ingen grupp.", ""),
         ("Vid Ja: kuvertnummer, personnummer med 12 siffror, namn, språk, e-post och/eller mobilnummer, och Ja i "
          "exakt en av Behandlingsgrupp och Kontrollgrupp.", ""),
         ("Om personen ska svara på enkäterna på papper: skriv Ja i kolumnen för respektive enkät.", ""),
         ("Kontrollera filen innan du skickar den: samrehab validate registrering.xlsx", ""),
-        ("", ""),
-        ("Kolumnerna", "heading"),
     ]
-    lines += [(f"{c.header}: {c.help}", "") for c in WEEK.columns]
-    lines += [
-        ("", ""),
+    closing: list[tuple[str, str]] = [
         ("Så krypterar och skickar du filen", "heading"),
         ("I Excel: Arkiv → Skydda arbetsbok → Kryptera med lösenord. Skriv ISF:s senaste lösenord två gånger och "
          "spara filen som vanligt. Eller: samrehab encrypt registrering.xlsx -o registrering-krypterad.xlsx", ""),
         ("Maila den krypterade filen till ISF i slutet av varje vecka. När ISF har bekräftat att filen är "
          "registrerad (kvittens) får ni ta bort uppgifterna för de veckorna.", ""),
+        ("En krypterad arbetsbok går inte att öppna i Excel på webben, i förhandsvisningen i Outlook eller i "
+         "mobilen. Spara bilagan på datorn och öppna den i Excel för Windows eller Mac.", ""),
     ]
-    sheet.column_dimensions["A"].width = 110
-    for row, (text, style) in enumerate(lines, start=1):
+    width = sum(INSTRUCTION_WIDTHS)
+    sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width = INSTRUCTION_WIDTHS
+    row = 1
+
+    def paragraph(text: str, style: str) -> None:
+        nonlocal row
+        if style in ("title", "heading"):
+            row += 1  # a blank line before a heading
+        size = {"title": 14, "heading": 12}.get(style, 11)
         cell = sheet.cell(row=row, column=1)
-        workbooks.set_text(cell, text or None)
+        workbooks.set_text(cell, text)
+        cell.font = workbooks.font(bold=style in ("title", "heading", "bold"), size=size)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-        if style == "title":
-            cell.font = Font(bold=True, size=14)
-        elif style in ("heading", "bold"):
-            cell.font = Font(bold=True)
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
+        workbooks.fit_row(sheet, row, [(text, width)], size, air=0 if style else 4)  # air below a paragraph
+        row += 1
+
+    for text, style in paragraphs:
+        paragraph(text, style)
+    paragraph("Kolumnerna", "heading")
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    for name, text in (("Kolumn", "Vad du skriver"), *((c.header, c.help) for c in WEEK.columns)):
+        cells = (sheet.cell(row=row, column=1), sheet.cell(row=row, column=2))
+        for cell, value in zip(cells, (name, text), strict=True):
+            workbooks.set_text(cell, value)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        cells[0].font = workbooks.font(bold=True)
+        if name == "Kolumn":
+            cells[1].font = workbooks.font(bold=True)
+            for cell in cells:
+                cell.fill = fill
+        workbooks.fit_row(sheet, row, [(name, INSTRUCTION_WIDTHS[0]), (text, INSTRUCTION_WIDTHS[1])])
+        row += 1
+    for text, style in closing:
+        paragraph(text, style)
+    workbooks.print_setup(sheet, page_header=forbund.replace("&", "&&"), landscape=False, one_page=True)
 
 
 def write_rows(sheet: Worksheet, rows: Iterable[Mapping[str, object]], first_row: int = 2) -> None:

@@ -6,12 +6,11 @@ A file that cannot be opened is a finding (S101, S102), not an error, so that se
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import re
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from samrehab_cli import errors
 from samrehab_cli.catalog import RULE
@@ -19,8 +18,11 @@ from samrehab_cli.dates import Week, week_from_sheet_name
 from samrehab_cli.findings import Finding, Report
 from samrehab_cli.registration.rules import check, structure
 from samrehab_cli.schema import WEEK
-from samrehab_cli.sheets import parse_sheets
-from samrehab_cli.storage import crypto, pool, workbooks
+from samrehab_cli.sheets import Table, collector_paused, parse_sheets
+from samrehab_cli.storage import crypto, workbooks
+
+if TYPE_CHECKING:
+    from samrehab_cli.storage.pool import Done
 
 #: What a registration workbook may hold, all week tabs together, counted from A1 to each tab's last cell: ten years
 #: of weekly tabs (520) of 500 rows and 19 columns. More is refused unread (S101), before it costs memory and time.
@@ -57,7 +59,7 @@ def check_file(path: Path, passwords: crypto.Passwords, today: dt.date, week: We
 
 
 def validate_file(path: Path, passwords: crypto.Passwords, today: dt.date, week: Week | None = None) -> list[Finding]:
-    """Every finding in one file (SPEC §2.3), in the order of its sheets, rows and columns."""
+    """Every finding in one file (docs/regler.md), in the order of its sheets, rows and columns."""
     return check_file(path, passwords, today, week).findings
 
 
@@ -78,13 +80,14 @@ def check_files(paths: Iterable[Path], passwords: crypto.Passwords, today: dt.da
     (for ``--mark``); many files come back with their findings only.
     """
     todo = list(paths)
-    workers = pool.workers_for(len(todo))
-    if not workers:
+    if len(todo) <= 1:  # one file is read here: no worker to start, no multiprocessing to import
         results = [check_file(path, passwords, today, week) for path in todo]
     else:
+        from samrehab_cli.storage import pool
+
         passwords.ask_before(todo)  # a prompt belongs to this process, not to a worker
         tasks = [(path, passwords, today, week) for path in todo]
-        results = [_result(done) for done in pool.run(_check_in_worker, tasks, workers=workers)]
+        results = [_result(done) for done in pool.run(_check_in_worker, tasks, workers=pool.workers_for(len(todo)))]
     return Checked(Report.of(finding for result in results for finding in result.findings), results)
 
 
@@ -92,7 +95,7 @@ def _check_in_worker(task: tuple[Path, crypto.Passwords, dt.date, Week | None]) 
     return Validated(check_file(*task).findings, None)
 
 
-def _result(done: pool.Done[tuple[Path, crypto.Passwords, dt.date, Week | None], Validated]) -> Validated:
+def _result(done: Done[tuple[Path, crypto.Passwords, dt.date, Week | None], Validated]) -> Validated:
     if done.value is not None:
         return done.value
     file = str(done.item[0])
@@ -108,32 +111,23 @@ def validate_files(paths: Iterable[Path], passwords: crypto.Passwords, today: dt
 
 def check_workbook(book: workbooks.Workbook, file: str, today: dt.date, week: Week | None = None) -> list[Finding]:
     """The rules on a workbook read into memory: its sheet names, then every week sheet (or only ``week``'s)."""
+    return read_and_check(book, file, today, week)[1]
+
+
+def read_and_check(book: workbooks.Workbook, file: str, today: dt.date,
+                   week: Week | None = None) -> tuple[Table, list[Finding]]:
+    """The week sheets read together (every one, or only ``week``'s) and every finding in the workbook, in the order
+    of its sheets, rows and columns. Merge folds the same table into ISF's register."""
     week_of = {name: found for name in book.sheet_names if (found := week_from_sheet_name(name)) is not None}
     findings = list(structure.unknown_sheets(file, book.sheet_names, book.hidden))
     findings += structure.no_week_sheet(file, list(week_of.values()), week)
     named = [(name, book.rows(name)) for name, found in week_of.items() if week is None or found == week]
-    with _collector_paused():
-        findings += check.check_sheets(file, parse_sheets(WEEK, named), today)
+    with collector_paused():
+        table = parse_sheets(WEEK, named)
+        findings += check.check_sheets(file, table, today)
     order = {name: index for index, name in enumerate(book.sheet_names)}
     findings.sort(key=lambda f: _position(f, order))
-    return findings
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while a workbook's cells are typed and checked.
-
-    That makes tens of thousands of small objects, none in a cycle, and every 700 would otherwise set the collector
-    walking them again: about 5 % of validating a fully filled year, measured against the same run unpaused. It
-    runs again afterwards, also after an error.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+    return table, findings
 
 
 def _position(finding: Finding, order: dict[str, int]) -> tuple[int, int, int, str]:

@@ -1,10 +1,10 @@
-"""``samrehab ors --due`` for people and Excel: the team's working list, Deltagar-ID only (SPEC §5.4)."""
+"""``samrehab ors --due`` for people and Excel: the team's working list, Deltagar-ID only (docs/utfall.md)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from samrehab_cli.render.common import console, is_terminal, to_csv, write
+from samrehab_cli.render.common import console, is_terminal, to_csv, write_bytes
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -53,8 +53,8 @@ def due_human(result: DueList, out: Console | None = None, terminal: bool | None
 
 
 def print_csv(result: DueList) -> None:
-    write(due_csv(result))
+    write_bytes(due_csv(result))
 
 
-def due_csv(result: DueList) -> str:
+def due_csv(result: DueList) -> bytes:
     return to_csv(DUE_HEADERS, [_due_cells(item) for item in result.due])

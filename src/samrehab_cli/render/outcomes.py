@@ -1,16 +1,16 @@
-"""The outcome tables (SPEC §5.2) and the ORS table (SPEC §5.4) for people: rich tables on a terminal, plain text
-otherwise, CSV for Swedish Excel, and the report workbook with charts. Never an SRS score."""
+"""The outcome tables and the ORS table (docs/utfall.md) for people: rich tables, on a terminal with colours and
+otherwise as plain text of the same tables; CSV for Swedish Excel (the report workbook is :mod:`outcomes_workbook`).
+Never an SRS score."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from samrehab_cli.render.common import console, figure, is_terminal, share, to_csv, write
+from samrehab_cli.render.common import console, figure, is_terminal, show, to_csv, write_bytes
 from samrehab_cli.render.report import report_human
 
 if TYPE_CHECKING:
-    from openpyxl import Workbook as OpenpyxlWorkbook
     from rich.console import Console
     from rich.table import Table
 
@@ -37,7 +37,7 @@ BACKGROUND_HEADERS = {
     "mean_throughput_months": ("Genomströmningstid", "månader"),
 }
 _SECTIONS = {"total": "Totalt", "team": "Per team", "kon": "Per kön"}
-#: ORS rows (SPEC §5.4) for people; ``%`` marks a percentage, ``±`` a signed mean. Never an SRS score.
+#: ORS rows (docs/utfall.md) for people; ``%`` marks a percentage, ``±`` a signed mean. Never an SRS score.
 ORS_HEADERS = {
     "active": ("Aktiva deltagare", ""),
     "policy_percent": ("Följer policyn (ORS minst varannan månad)", "%"),
@@ -55,49 +55,26 @@ ORS_HEADERS = {
 
 
 
-def _figure(key: str, value: Any) -> str:
-    unit = "%" if key == "goal_attainment_percent" else BACKGROUND_HEADERS.get(key, ("", ""))[1]
-    return figure(value, unit)
-
-
-def _ors_figure(key: str, value: Any) -> str:
-    return figure(value, ORS_HEADERS[key][1])
-
-
 def ors_human(result: Outcomes, out: Console, terminal: bool) -> None:
-    """The ORS table (SPEC §5.4): a row per measure, a column per group; nothing when there is no ORS data."""
+    """The ORS table (docs/utfall.md): a row per measure, a column per group; nothing when there is no ORS data."""
     if not result.ors:
         return
-    title = f"ORS och SRS {result.period.label}"
     out.print()
-    if terminal:
-        measures = [(key, header, unit) for key, (header, unit) in ORS_HEADERS.items()]
-        for table in _group_tables(result.ors, title, measures,
-                                   ("monthly_percent", "deteriorated_percent", "recovered_percent")):
-            out.print(table)
-    else:
-        out.print(title, markup=False)
-        for row in result.ors:
-            out.print()
-            out.print(f"{_SECTIONS[row.group]}: {row.name}" if row.group != "total" else row.name, markup=False)
-            for key, (header, _) in ORS_HEADERS.items():
-                out.print(f"  {header}: {_ors_figure(key, getattr(row, key))}", markup=False)
+    measures = [(key, header, unit) for key, (header, unit) in ORS_HEADERS.items()]
+    for table in _group_tables(result.ors, f"ORS och SRS {result.period.label}", measures,
+                               ("monthly_percent", "deteriorated_percent", "recovered_percent"), plain=not terminal):
+        show(out, table, plain=not terminal)
     if result.excluded_ors_rows:
         out.print(f"ORS-rader med fynd som inte är med i ORS-tabellen: {result.excluded_ors_rows}.")
 
 
 def outcomes_human(result: Outcomes, out: Console | None = None, terminal: bool | None = None) -> None:
-    """The outcome tables: rich tables on a terminal, plain text blocks otherwise."""
+    """The outcome tables, the same on a terminal (with colours) and in a file (plain text, 100 columns at most)."""
     out = out or console()
     terminal = is_terminal() if terminal is None else terminal
-    out.soft_wrap = not terminal
     p = result.period
     title = f"Utfall {p.label} ({p.start.isoformat()}–{p.end.isoformat()})"
-    previous = p.previous().label
-    if terminal:
-        _outcome_tables(result, out, title, previous)
-    else:
-        _outcome_text(result, out, title, previous)
+    _outcome_tables(result, out, title, p.previous().label, plain=not terminal)
     ors_human(result, out, terminal)
     support, without = _with_support(result)
     work = sum(s.count for s in result.work_support)
@@ -133,15 +110,17 @@ def findings_human(result: Outcomes, out: Console, terminal: bool) -> None:
 
 def _group_tables(rows: Sequence[OutcomeRow] | Sequence[OrsRow], caption: str,
                   measures: Sequence[tuple[str, str, str]], sections: Sequence[str],
-                  pick: Callable[[Any], Any] = lambda row: row) -> list[Table]:
+                  pick: Callable[[Any], Any] = lambda row: row, *, plain: bool = False) -> list[Table]:
     """Rich tables, a row per measure and a column per group: Totalt with the teams, then Totalt with the genders.
 
     ``measures`` are (key, label, unit): ``%``, ``±`` (signed), ``1`` (one decimal), a word (``år``) or ``""``.
+    ``plain`` draws the lines in ASCII, for a text file.
     """
     from rich import box
     from rich.markup import escape
     from rich.table import Table
 
+    lines = box.Box("    \n    \n -- \n    \n    \n    \n    \n    \n", ascii=True) if plain else box.SIMPLE_HEAD
     tables = []
     total = [row for row in rows if row.group == "total"]
     for group, heading in (("team", "totalt och per team"), ("kon", "per kön")):
@@ -149,7 +128,7 @@ def _group_tables(rows: Sequence[OutcomeRow] | Sequence[OrsRow], caption: str,
         columns = [(row, figures) for row, figures in columns if figures is not None]
         if len(columns) <= 1 and group == "kon":
             continue
-        t = Table(title=f"{caption}, {heading}", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+        t = Table(title=f"{caption}, {heading}", title_justify="left", box=lines, pad_edge=False)
         t.add_column("Mått", min_width=16)
         for row, _ in columns:
             t.add_column(escape(row.name), justify="right", no_wrap=True)
@@ -160,34 +139,17 @@ def _group_tables(rows: Sequence[OutcomeRow] | Sequence[OrsRow], caption: str,
     return tables
 
 
-def _outcome_tables(result: Outcomes, out: Console, title: str, previous: str) -> None:
-    """A row per measure (the policy's headers), a column per group; the previous period below."""
+def _outcome_tables(result: Outcomes, out: Console, title: str, previous: str, *, plain: bool) -> None:
+    """A row per measure (the policy's headers), a column per group; the previous period below, as complete."""
     measures = [(k, h, "%" if k == "goal_attainment_percent" else "") for k, h in OUTCOME_HEADERS.items()]
     measures += [(k, h, unit) for k, (h, unit) in BACKGROUND_HEADERS.items()]
     sections = ("dropouts", "other", "active_next_period", "goal_attainment_percent")
-    for table in _group_tables(result.rows, title, measures, sections):
-        out.print(table)
+    for table in _group_tables(result.rows, title, measures, sections, plain=plain):
+        show(out, table, plain=plain)
     if any(row.previous is not None for row in result.rows):
         for table in _group_tables(result.rows, f"Föregående period {previous}", measures, sections,
-                                   pick=lambda row: row.previous):
-            out.print(table)
-
-
-def _outcome_text(result: Outcomes, out: Console, title: str, previous: str) -> None:
-    out.soft_wrap = True
-    out.print(title, markup=False)
-    for row in result.rows:
-        out.print()
-        out.print(f"{_SECTIONS[row.group]}: {row.name}" if row.group != "total" else row.name, markup=False)
-        for key, header in OUTCOME_HEADERS.items():
-            out.print(f"  {header}: {_figure(key, getattr(row, key))}", markup=False)
-        for key, (header, _) in BACKGROUND_HEADERS.items():
-            out.print(f"  {header}: {_figure(key, getattr(row, key))}", markup=False)
-        if row.previous is not None:
-            prev = row.previous
-            out.print(f"  Föregående period {previous}: {prev.active} aktiva, {prev.exits} avslut, "
-                      f"{prev.dropouts} dropouts, {prev.positive} positivt utfall, måluppfyllelse "
-                      f"{share(prev.goal_attainment_percent)}", markup=False)
+                                   pick=lambda row: row.previous, plain=plain):
+            show(out, table, plain=plain)
 
 
 def _outcome_table_rows(result: Outcomes) -> tuple[list[str], list[list[object]]]:
@@ -209,95 +171,10 @@ def _outcome_table_rows(result: Outcomes) -> tuple[list[str], list[list[object]]
 
 
 def print_csv(result: Outcomes) -> None:
-    write(outcomes_csv(result))
+    write_bytes(csv_bytes(result))
 
 
-def outcomes_csv(result: Outcomes) -> str:
+def csv_bytes(result: Outcomes) -> bytes:
+    """The outcome table as a CSV file for Swedish Excel (the current period's rows, then the previous one's)."""
     header, rows = _outcome_table_rows(result)
     return to_csv(header, rows)
-
-
-def outcomes_xlsx(result: Outcomes) -> bytes:
-    """The report workbook: Totalt, Per team, Per kön, Arbete, Annat, Bakgrund, and a bar chart per team."""
-    import openpyxl
-    from openpyxl.chart import BarChart, Reference
-    from openpyxl.styles import Font
-
-    from samrehab_cli.storage import workbooks
-
-    header, rows = _outcome_table_rows(result)
-    book = openpyxl.Workbook()
-    book.remove(book.worksheets[0])
-    label = result.period.label
-    for group, title in _SECTIONS.items():
-        current = [r[:1] + r[2:] for r in rows if r[1] == title and r[0] == label]
-        earlier = [r[:1] + r[2:] for r in rows if r[1] == title and r[0] != label]
-        heading: list[object] = [*header[:1], *header[2:]]
-        table: list[list[object]] = [heading, *current]
-        if earlier:
-            table += [[], [f"Föregående period: {earlier[0][0]}"], heading, *earlier]
-        if group == "total":
-            table += [[], [f"Rader med fel som inte är med i tabellerna: {result.excluded_rows}"]]
-        sheet = workbooks.rows_to_sheet(book, title, table)
-        sheet.column_dimensions["B"].width = 14
-        for r in (1, len(current) + 4):
-            for header_cell in sheet[r]:
-                header_cell.font = Font(bold=True)
-        if group == "team" and current:
-            chart = BarChart()
-            chart.type = "col"
-            chart.title = f"Utfall per team {label}"
-            chart.y_axis.title = "Antal avslut"
-            first = 2 + list(OUTCOME_HEADERS).index("work") + 1  # column of Arbete (A = Period, B = Namn)
-            data = Reference(sheet, min_col=first, max_col=first + 5, min_row=1, max_row=1 + len(current))
-            chart.add_data(data, titles_from_data=True)
-            chart.set_categories(Reference(sheet, min_col=2, min_row=2, max_row=1 + len(current)))
-            chart.width, chart.height = 22, 11
-            sheet.add_chart(chart, f"B{len(table) + 3}")
-    support, without = _with_support(result)
-    workbooks.rows_to_sheet(book, "Arbete", [
-        ["Arbetsmarknadsstöd", "Antal avslut till arbete"],
-        *[[s.support, s.count] for s in result.work_support],
-        [], ["Med arbetsmarknadsstöd", support], ["Utan stöd", without],
-    ])
-    other = workbooks.rows_to_sheet(book, "Annat", [
-        ["Team", "Avslutsdatum", "Kommentar"],
-        *[[c.team, c.exit_date, c.comment] for c in result.other_comments],
-    ])
-    for r in range(2, len(result.other_comments) + 2):
-        other.cell(row=r, column=2).number_format = "yyyy-mm-dd"
-    other.column_dimensions["C"].width = 60
-    workbooks.rows_to_sheet(book, "Bakgrund", [
-        ["Grupp", *(f"{h} ({unit})" for h, unit in BACKGROUND_HEADERS.values())],
-        *[[row.name, *(getattr(row, k) for k in BACKGROUND_HEADERS)] for row in result.rows if row.group != "team"],
-        [], ["Över avslut med positivt utfall (Arbete, Studier, Annan arbetslivsinriktad rehab)."],
-    ])
-    if result.ors:
-        _ors_sheet(book, result)
-    return workbooks.to_bytes(book)
-
-
-def _ors_sheet(book: OpenpyxlWorkbook, result: Outcomes) -> None:
-    """Sheet ``ORS``: a row per group (percentages as numbers, header ``(%)``), a chart of policy_percent per team."""
-    from openpyxl.chart import BarChart, Reference
-
-    from samrehab_cli.storage import workbooks
-
-    headers = ["Grupp", "Namn", *(f"{h} (%)" if kind == "%" else h for h, kind in ORS_HEADERS.values())]
-    rows = [[_SECTIONS[r.group], r.name, *(getattr(r, k) for k in ORS_HEADERS)] for r in result.ors]
-    note = [[], [f"ORS-rader med fynd som inte räknats: {result.excluded_ors_rows}. SRS redovisas bara som andel."]]
-    sheet = workbooks.rows_to_sheet(book, "ORS", [headers, *rows, *note])
-    teams = [i for i, r in enumerate(result.ors, start=2) if r.group == "team"]
-    if teams:
-        column = 3 + list(ORS_HEADERS).index("policy_percent")
-        chart = BarChart()
-        chart.type = "col"
-        chart.title = f"Andel som följer ORS-policyn per team {result.period.label} (%)"
-        chart.y_axis.title = "%"
-        chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 100
-        chart.add_data(Reference(sheet, min_col=column, min_row=teams[0], max_row=teams[-1]), titles_from_data=False)
-        chart.set_categories(Reference(sheet, min_col=2, min_row=teams[0], max_row=teams[-1]))
-        chart.legend = None
-        chart.width, chart.height = 18, 10
-        sheet.add_chart(chart, f"B{len(rows) + 5}")
-

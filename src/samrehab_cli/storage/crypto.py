@@ -9,6 +9,7 @@ experimental). Decrypted bytes never touch the disk.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import stat
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any, Literal, cast
 
 from samrehab_cli import errors
+from samrehab_cli.storage import agile
 
 EXCEL_DEFAULT_PASSWORD = "VelvetSweatshop"  # what Excel uses for a workbook that is only write-protected
 ENV_VAR = "SAMREHAB_PASSWORD"
@@ -26,18 +28,22 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 
 Encryption = Literal["agile", "standard", "rc4", "rc4_cryptoapi", "xor"]
-#: A prompt: called with ``confirm=True`` when encrypting (asked twice), returns the password typed.
-Asker = Callable[[bool], str]
+#: Why a prompt asks: to open a file, to encrypt (the prompt asks twice), or because no password known opened the
+#: file it names (an older one, once a run: so that a file from before ISF's newest password opens without a file).
+Purpose = Literal["read", "write", "older"]
+#: A prompt: called with its purpose and the file (for "older"), returns the password typed.
+Asker = Callable[[Purpose, Path | None], str]
 
 
 class Passwords:
     """The passwords known for this run, newest first. It never shows them: not in repr, str or a traceback."""
 
-    __slots__ = ("_items", "_ask")
+    __slots__ = ("_items", "_ask", "_older_asked")
 
     def __init__(self, items: list[str] | tuple[str, ...] = (), ask: Asker | None = None) -> None:
         self._items = [p for p in items if p]
         self._ask = ask
+        self._older_asked = False
 
     def __repr__(self) -> str:
         return f"<Passwords: {len(self._items)} kända, dolda>"
@@ -51,10 +57,10 @@ class Passwords:
     def __len__(self) -> int:
         return len(self._items)
 
-    def _asked(self, confirm: bool) -> str | None:
+    def _asked(self, purpose: Purpose) -> str | None:
         if self._items or self._ask is None:
             return self._items[0] if self._items else None
-        password = self._ask(confirm)
+        password = self._ask(purpose, None)
         if not password:
             raise errors.NoPassword()
         self._items.append(password)
@@ -64,17 +70,40 @@ class Passwords:
         """Ask for the password now, in this process, when any of ``paths`` is encrypted and none is known yet (a
         worker process must never prompt)."""
         if not self._items and self._ask is not None and any(map(_looks_encrypted, paths)):
-            self._asked(confirm=False)
+            self._asked("read")
 
-    def _for_reading(self) -> Iterator[tuple[int, str]]:
-        self._asked(confirm=False)
-        yield from enumerate(self._items)
-        yield len(self._items), EXCEL_DEFAULT_PASSWORD
+    def _for_reading(self, path: Path, first: int | None = None) -> Iterator[tuple[int, str]]:
+        """The known passwords (newest first, but ``first``'s slot before the others), Excel's default, then one
+        older password asked at the prompt."""
+        self._asked("read")
+        known = [*enumerate(self._items), (len(self._items), EXCEL_DEFAULT_PASSWORD)]
+        if first is not None and 0 < first < len(known):
+            known.insert(0, known.pop(first))
+        yield from known
+        if self._ask is not None and not self._older_asked:
+            self._older_asked = True
+            older = self._ask("older", path)
+            if older and older not in self._items:
+                self._items.append(older)
+                yield len(self._items) - 1, older
+
+    def receipt_keys(self) -> list[bytes]:
+        """The key of receipts' row fingerprints for each known password, newest first (see :func:`receipt_key`)."""
+        return [receipt_key(password) for password in self._items]
+
+    def receipt_key_for(self, opened: Opened) -> bytes:
+        """The receipt key of the password that opened a file; the newest one's when it was not encrypted (or only
+        with Excel's public default password, which would make the fingerprints guessable)."""
+        self._asked("read")
+        if not self._items:
+            raise errors.NoPassword()
+        slot = opened.slot if opened.slot is not None and opened.slot < len(self._items) else 0
+        return receipt_key(self._items[slot])
 
     def _for_writing(self, slot: int = 0) -> str:
         if slot == len(self._items) and self._items:  # the file was opened with Excel's default password
             return EXCEL_DEFAULT_PASSWORD
-        newest = self._asked(confirm=True)
+        newest = self._asked("write")
         if newest is None:
             raise errors.NoPassword()
         return self._items[slot] if 0 < slot < len(self._items) else newest
@@ -100,7 +129,9 @@ def read_password_file(path: Path) -> list[str]:
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
-        raise errors.FileMissing(path=path) from None
+        raise errors.PasswordFileMissing(path=path) from None
+    if stat.S_ISDIR(mode):
+        raise errors.PasswordFileIsAFolder(path=path)
     if os.name == "posix" and mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise errors.PasswordFileUnsafe(path=path)
     try:
@@ -152,8 +183,7 @@ def _office_file(data: bytes, path: Path) -> Any:  # an msoffcrypto BaseOfficeFi
         raise errors.NotAWorkbook(path=path, reason="filen är skadad") from exc
 
 
-def _encryption_kind(data: bytes, path: Path) -> str | None:
-    office = _office_file(data, path)
+def _encryption_kind(data: bytes, path: Path, office: Any) -> str | None:
     kind = type(office).__name__
     if kind == "OOXMLFile":
         return office.type if office.type != "plain" else None
@@ -167,22 +197,35 @@ def _encryption_kind(data: bytes, path: Path) -> str | None:
     raise errors.NotAWorkbook(path=path, reason="det är inget kalkylark")
 
 
-def open_bytes(data: bytes, passwords: Passwords, path: Path) -> Opened:
-    """Return the plaintext of ``data``: as is when not encrypted, else decrypted in memory."""
+@functools.lru_cache(maxsize=16)  # derived once per password and process: a merge asks for it once per file
+def receipt_key(password: str) -> bytes:
+    """A key for the row fingerprints of ISF's receipts, derived from a password (PBKDF2-HMAC-SHA256, 100,000
+    rounds): without the password a fingerprint cannot be checked, so a guessed personnummer cannot be confirmed."""
+    import hashlib
+
+    return hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), b"samrehab-kvittens-1", 100_000)
+
+
+def open_bytes(data: bytes, passwords: Passwords, path: Path, first: int | None = None) -> Opened:
+    """Return the plaintext of ``data``: as is when not encrypted, else decrypted in memory. The password in slot
+    ``first`` is tried first (the one that opened the förbund's last file), then the others, newest first."""
     if not data.startswith(OLE_MAGIC):  # zip (plain xlsx) or not a workbook at all: workbooks.read decides
         return Opened(data, None, None)
-    kind = _encryption_kind(data, path)
+    parsed = _office_file(data, path)  # parsed once for the kind and the first password (parsing costs ~1 ms)
+    kind = _encryption_kind(data, path, parsed)
     if kind is None:
         return Opened(data, None, None)
     if kind not in ("agile", "standard", "xls"):
         raise errors.UnsupportedEncryption(path=path, reason=kind)
+    if kind != "xls" and _cut_short(parsed):
+        raise errors.DamagedWorkbook(path=path, reason="den är avklippt: den krypterade delen är ofullständig")
     from msoffcrypto import exceptions as mso
 
     if kind == "agile":
-        refuse_costly_key(_office_file(data, path), path)
+        refuse_costly_key(parsed, path)
     tried = 0
-    for slot, password in passwords._for_reading():
-        office = _office_file(data, path)
+    for slot, password in passwords._for_reading(path, first):
+        office = parsed if tried == 0 and kind != "xls" else _office_file(data, path)
         tried += 1
         try:
             office.load_key(password=password)
@@ -205,6 +248,7 @@ def encrypt(plain: bytes, passwords: Passwords, path: Path, slot: int = 0) -> by
     """Agile-encrypt an xlsx package with the newest password (or the one in ``slot``), verified by decrypting."""
     if plain.startswith(OLE_MAGIC):
         raise errors.CannotEncryptXls(path=path)
+    _msoffcrypto()
     from msoffcrypto.format.ooxml import OOXMLFile
 
     password = passwords._for_writing(slot)
@@ -222,6 +266,20 @@ def encrypt(plain: bytes, passwords: Passwords, path: Path, slot: int = 0) -> by
     if again is None or again.data != plain or again.encryption != "agile" or again.intact is not True:
         raise errors.EncryptionFailed(path=path)
     return encrypted
+
+
+def _cut_short(office: Any) -> bool:
+    """An encrypted xlsx whose encrypted package is shorter than it says (cut off in the mail, say): no password
+    could open it, so it is refused as damaged before any key is derived for it."""
+    import struct
+
+    try:
+        with office.file.openstream("EncryptedPackage") as stream:
+            declared: int = struct.unpack("<Q", stream.read(8))[0]
+            present: int = len(stream.read())
+            return present < declared
+    except Exception:  # olefile raises many kinds on a damaged file: decrypting will say what
+        return False
 
 
 # --- what an Agile file asks of the reader, and its integrity code ---------------------------------------------
@@ -273,4 +331,5 @@ def _msoffcrypto() -> Any:  # the module (untyped), imported on first use: it is
 
     if not isinstance(xls97.tempfile, types.SimpleNamespace):
         xls97.tempfile = types.SimpleNamespace(TemporaryFile=io.BytesIO)
+    agile.install()  # the key derivation in C, when it was built (storage/agile.py)
     return msoffcrypto

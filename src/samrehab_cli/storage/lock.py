@@ -32,14 +32,15 @@ def lock_path(target: Path) -> Path:
 
 
 @contextmanager
-def held(target: Path, *, wait: float = WAIT_SECONDS) -> Iterator[None]:
-    """Hold the lock beside ``target`` while the block runs; wait up to ``wait`` seconds for another holder."""
+def held(target: Path, *, wait: float | None = None) -> Iterator[None]:
+    """Hold the lock beside ``target`` while the block runs; wait up to ``wait`` seconds (:data:`WAIT_SECONDS`)
+    for another holder."""
     from filelock import FileLock, Timeout
 
     path = lock_path(target)
     lock = FileLock(path, mode=0o600)
     try:
-        lock.acquire(timeout=wait)
+        lock.acquire(timeout=WAIT_SECONDS if wait is None else wait)
     except Timeout:
         raise Busy(path=target, lock=path) from None
     except OSError as exc:

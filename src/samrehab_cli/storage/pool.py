@@ -18,6 +18,7 @@ import contextlib
 import multiprocessing
 import os
 import signal
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -54,14 +55,16 @@ def workers_for(count: int) -> int:
 
 
 def run(function: Callable[[A], R], items: Iterable[A], *, workers: int, timeout: float | None = None,
-        memory_limit: int | None = MEMORY_LIMIT) -> Iterator[Done[A, R]]:
+        memory_limit: int | None = MEMORY_LIMIT, prepare: Callable[[A], A] | None = None) -> Iterator[Done[A, R]]:
     """``function(item)`` for every item, in worker processes (``workers`` of them; 0 runs them here, one after
     another, with no protection against a dying process). ``function`` must be importable by name: a worker may be
-    a fresh interpreter (Windows).
+    a fresh interpreter (Windows). ``prepare`` turns an item into what is sent, at the moment it is sent, so that it
+    can use what earlier items taught (the :class:`Done` carries the item as prepared).
     """
     todo = list(items)
+    ready = prepare or (lambda item: item)
     if workers <= 0:
-        for item in todo:
+        for item in map(ready, todo):
             try:
                 yield Done(item, value=function(item))
             except (KeyboardInterrupt, SystemExit):
@@ -69,7 +72,7 @@ def run(function: Callable[[A], R], items: Iterable[A], *, workers: int, timeout
             except BaseException as exc:  # a Rust panic from a reader is a BaseException
                 yield Done(item, error=exc)
         return
-    yield from _Pool(function, todo, workers, timeout, memory_limit).results()
+    yield from _Pool(function, todo, workers, timeout, memory_limit, ready).results()
 
 
 class _Worker:
@@ -83,8 +86,9 @@ class _Worker:
 
 class _Pool(Generic[A, R]):
     def __init__(self, function: Callable[[A], R], items: Sequence[A], size: int, timeout: float | None,
-                 memory_limit: int | None) -> None:
-        self.function, self.items, self.size = function, items, min(size, len(items))
+                 memory_limit: int | None, prepare: Callable[[A], A]) -> None:
+        self.function, self.items, self.size = function, list(items), min(size, len(items))
+        self.prepare = prepare
         self.timeout, self.memory_limit = timeout, memory_limit
         self.context: Any = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
         self.workers: list[_Worker] = []
@@ -121,6 +125,7 @@ class _Pool(Generic[A, R]):
                 if len(self.workers) >= self.size:
                     return
                 idle = self._start()
+            self.items[self.sent] = self.prepare(self.items[self.sent])
             try:
                 idle.conn.send((self.sent, self.items[self.sent]))
             except (BrokenPipeError, ConnectionResetError, EOFError):  # it died while idle: replace it, send again
@@ -222,12 +227,19 @@ def _quiet() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 2)
         os.close(devnull)
+        # new stream objects: a lock the parent's threads (a progress bar) held at the fork is not inherited
+        sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115  # open for the worker's whole life
 
 
 def _limit_memory(limit: int) -> None:
+    """Let the worker grow by ``limit`` bytes of address space beyond what it inherited from the parent (which may
+    hold a large register when it forks): an allocation past that fails, as a MemoryError or an abort of the reader,
+    and costs only the item."""
     with contextlib.suppress(ImportError, ValueError, OSError):
         import resource
 
+        with open("/proc/self/statm") as statm:
+            inherited = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        wanted = limit if hard == resource.RLIM_INFINITY else min(limit, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+        wanted = inherited + limit
+        resource.setrlimit(resource.RLIMIT_AS, (wanted if hard == resource.RLIM_INFINITY else min(wanted, hard), hard))

@@ -24,6 +24,7 @@ from samrehab_cli.storage import bounds, crypto, files, lock
 if TYPE_CHECKING:
     from openpyxl import Workbook as OpenpyxlWorkbook
     from openpyxl.cell import Cell, MergedCell
+    from openpyxl.styles import Font
     from openpyxl.worksheet.worksheet import Worksheet
 
 #: A register of a million participants unpacks to about 360 MB; a zip bomb to far more, or at a ratio no data has.
@@ -77,9 +78,11 @@ class Workbook:
         if self.max_cells is not None and self._cells_read > self.max_cells:
             raise errors.SheetTooLarge(path=self.path, sheet=name, cell=size.last_cell)
         with _reader(self.path, f"fliken {name} är skadad"):
-            sheet = self._book.get_sheet_by_name(name)
-            values = sheet.to_python(skip_empty_area=False)
-        return [[None if value == "" else value for value in row] for row in values]
+            rows: list[list[object]] = self._book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        for row in rows:  # cleaned in place: a second copy of a large sheet would double the peak memory
+            if "" in row:
+                row[:] = [None if value == "" else value for value in row]
+        return rows
 
 
 def load(path: Path, passwords: crypto.Passwords, *, max_cells: int | None = None) -> tuple[Workbook, crypto.Opened]:
@@ -376,10 +379,15 @@ def set_custom_properties(book: OpenpyxlWorkbook, values: dict[str, str | int]) 
                      StringProperty(name=name, value=value))
 
 
-def rows_to_sheet(book: OpenpyxlWorkbook, title: str, rows: Sequence[Sequence[object]]) -> Worksheet:
-    """Append a simple sheet of rows: bold headers in row 1, readable column widths, long text wrapped, text as text.
+def rows_to_sheet(book: OpenpyxlWorkbook, title: str, rows: Sequence[Sequence[object]], *, filters: bool = False,
+                  page_header: str = "") -> Worksheet:
+    """Append a simple sheet of rows: bold headers in row 1 (frozen, repeated on every printed page, with filter
+    buttons when ``filters``), readable column widths, long text wrapped, dates as dates, text as text; printed on
+    A4 landscape fitted to the page width with ``page_header`` at the top of every page.
     """
-    from openpyxl.styles import Alignment, Font
+    import datetime as dt
+
+    from openpyxl.styles import Alignment
     from openpyxl.utils import get_column_letter
 
     sheet: Worksheet = book.create_sheet(title)
@@ -392,15 +400,86 @@ def rows_to_sheet(book: OpenpyxlWorkbook, title: str, rows: Sequence[Sequence[ob
             text = str(value)
             wanted = max(max(map(len, text.split()), default=0), min(len(text), 16)) if isinstance(value, str) \
                 else len(text)
+            if r == 1 and filters:
+                wanted += 3  # the filter button covers the end of the header
             widths[c] = max(widths.get(c, 8), min(wanted + 2, 45))
     for c, width in widths.items():
         sheet.column_dimensions[get_column_letter(c)].width = width
     for r, row in enumerate(rows, start=1):
+        wrapped = []
         for c, value in enumerate(row, start=1):
             cell = sheet.cell(row=r, column=c)
             if r == 1:
-                cell.font = Font(bold=True)
+                cell.font = font(bold=True)
+            if isinstance(value, dt.date):
+                cell.number_format = "yyyy-mm-dd hh:mm" if isinstance(value, dt.datetime) else "yyyy-mm-dd"
             if isinstance(value, str) and len(row) > 1 and len(value) > widths.get(c, 8):
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
+                wrapped.append((value, widths.get(c, 8)))
+        if wrapped:  # as high as its lines: an office program does not always work that out itself
+            fit_row(sheet, r, wrapped)
     sheet.freeze_panes = "A2"
+    if filters and rows:
+        last = max((r for r, row in enumerate(rows, start=1) if len(row) > 1), default=1)
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(rows[0]))}{last}"
+    print_setup(sheet, page_header=page_header, repeat_rows="1:1")
     return sheet
+
+
+def font(*, size: float = 11, **style: Any) -> Font:
+    """Calibri, the font of a new Excel workbook, with ``style`` (``bold=True`` …). A font without a name is shown
+    in the office program's default font (a serif in LibreOffice), not the workbook's."""
+    from openpyxl.styles import Font
+
+    return Font(name="Calibri", size=size, **style)
+
+
+#: Points per line of 11-point text in a row.
+LINE_HEIGHT = 15
+
+
+def text_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes wrapped in a column ``width`` wide. A character is counted as wide as a digit
+    (the unit of a column's width): generous for Calibri, about right for the wider fonts an office program may show
+    instead, so wrapped text is never cut."""
+    import textwrap
+
+    return sum(len(textwrap.wrap(part, max(int(width) - 3, 1))) or 1 for part in text.split("\n"))
+
+
+def header_width(header: str, *, least: float = 8, lines: int = 2) -> float:
+    """The narrowest column width, at least ``least``, in which ``header`` (bold) wraps on at most ``lines`` lines
+    without a word broken."""
+    width = max(least, max((len(word) for word in header.split()), default=0) + 3)
+    while text_lines(header, width) > lines:
+        width += 1
+    return width
+
+
+def fit_row(sheet: Worksheet, row: int, texts: Sequence[tuple[str, float]], size: float = 11, air: float = 0) -> None:
+    """Make ``row`` as high as the most lines any of its wrapped ``texts`` (text, width of its cell) takes, and
+    ``air`` points more (below a paragraph)."""
+    lines = max((text_lines(text, width * 11 / size) for text, width in texts), default=1)
+    sheet.row_dimensions[row].height = (lines * LINE_HEIGHT + (3 if lines > 1 else 0)) * size / 11 + air
+
+
+def print_setup(sheet: Worksheet, *, page_header: str = "", landscape: bool = True, one_page: bool = False,
+                repeat_rows: str | None = None) -> None:
+    """Print ``sheet`` on A4 fitted to the page width (and height, when ``one_page``), with ``page_header`` in the
+    middle of every page's header (``&A`` is the sheet's name, ``&&`` an ampersand) and the page number at its
+    right; ``repeat_rows`` (``"1:1"``) on every page."""
+    from openpyxl.worksheet.page import PageMargins
+
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
+    fit, header = sheet.sheet_properties.pageSetUpPr, sheet.oddHeader
+    assert fit is not None and header is not None  # openpyxl makes both with the sheet
+    fit.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 1 if one_page else 0  # 0: as many pages down as it takes
+    sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.7, bottom=0.5, header=0.3, footer=0.3)
+    if page_header:
+        header.center.text = page_header
+    header.right.text = "Sida &P av &N"
+    if repeat_rows:
+        sheet.print_title_rows = repeat_rows

@@ -1,4 +1,4 @@
-"""The rules of the registration workbook (SPEC §2.3), one small function per code, grouped as the SPEC's tables.
+"""The rules of the registration workbook (docs/regler.md), one small function per code, grouped as the rule table.
 
 :func:`check_sheets` runs them all over the week sheets read together (``sheets.parse_sheets``); the codes are in
 :mod:`samrehab_cli.catalog`.

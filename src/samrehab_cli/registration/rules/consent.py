@@ -12,12 +12,13 @@ from collections.abc import Iterator, Sequence
 from samrehab_cli.catalog import RULE
 from samrehab_cli.findings import Finding
 from samrehab_cli.registration import personnummer
-from samrehab_cli.registration.contact import valid_emails, valid_mobiles
+from samrehab_cli.registration.contact import likely_domain, valid_emails, valid_mobiles
 from samrehab_cli.registration.personnummer import Problem
 from samrehab_cli.registration.rules.base import Context, is_present
 from samrehab_cli.schema import GROUPS, PAPER_SURVEYS, YES
 from samrehab_cli.sheets import Cell
 
+_UNKNOWN = ", med delvis okänt födelsedatum (månad 00 eller dag 60, som Skatteverket skriver det)"
 _DATE_PROBLEMS = {
     Problem.NO_DATE: "datumdelen är inget riktigt datum",
     Problem.FUTURE: "födelsedatumet ligger i framtiden",
@@ -54,7 +55,7 @@ def personnummer_invalid(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]
         elif checked.problem is not None:
             yield ctx.at(RULE["V225"], row, "personnummer", reason=_DATE_PROBLEMS[checked.problem])
         elif checked.coordination:
-            yield ctx.at(RULE["V226"], row, "personnummer")
+            yield ctx.at(RULE["V226"], row, "personnummer", unknown=_UNKNOWN if checked.unknown_date else "")
 
 
 def name_missing(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # V227
@@ -72,6 +73,18 @@ def language_invalid(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  #
 def email_invalid(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # V229
     for row in ctx.failing("email", rows, valid_emails):
         yield ctx.at(RULE["V229"], row, "email")
+
+
+def email_domain_mistyped(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # V232
+    """A warning naming the domain most likely meant (hotmail.con → hotmail.com); the address is never changed."""
+    def mistyped(cell: Cell) -> bool:
+        text = cell.value
+        return isinstance(text, str) and "@" in text and likely_domain(text.rpartition("@")[2]) is not None
+
+    cells = ctx.cells["email"]
+    for row in ctx.where("email", rows, mistyped):
+        domain = str(cells[row].value).rpartition("@")[2]
+        yield ctx.at(RULE["V232"], row, "email", domain=domain.strip(), meant=likely_domain(domain))
 
 
 def mobile_invalid(ctx: Context, rows: Sequence[int]) -> Iterator[Finding]:  # V230
@@ -116,12 +129,20 @@ def contradicts_personnummer(ctx: Context, rows: Sequence[int]) -> Iterator[Find
         if not checked.valid:
             continue
         born, gender = ctx.value("birth_date", row), ctx.value("gender", row)
-        if isinstance(born, dt.date) and born != checked.birth_date:
+        if isinstance(born, dt.date) and not _same_birth(born, checked):
             yield ctx.at(RULE["V243"], row, "birth_date")
         if gender in ("Kvinna", "Man") and gender != checked.gender:
             yield ctx.at(RULE["V243"], row, "gender")
 
 
+def _same_birth(born: dt.date, checked: personnummer.Checked) -> bool:
+    """The birth date agrees with the personnummer's, in the parts it gives (a month 00 or day 60 is unknown)."""
+    if checked.born is None:
+        return born == checked.birth_date
+    year, month, day = checked.born
+    return born.year == year and month in (0, born.month) and day in (0, born.day)
+
+
 CHECKS = (envelope_invalid, personnummer_missing, personnummer_invalid, name_missing, language_invalid,
-          email_invalid, mobile_invalid, unreachable, not_one_group, group_not_yes_no, paper_not_yes,
-          contradicts_personnummer)
+          email_invalid, email_domain_mistyped, mobile_invalid, unreachable, not_one_group, group_not_yes_no,
+          paper_not_yes, contradicts_personnummer)

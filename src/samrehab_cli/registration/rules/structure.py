@@ -1,4 +1,4 @@
-"""Rules on the workbook's sheets and a week sheet's headers (SPEC §2.3 "Structure"): S110–S114.
+"""Rules on the workbook's sheets and a week sheet's headers (docs/registreringsfil.md): S110–S114.
 
 S101–S103 (the file cannot be read, cannot be decrypted, is not encrypted) are found where the file is opened,
 in :mod:`samrehab_cli.registration.validate`.

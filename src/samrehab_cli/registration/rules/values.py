@@ -1,4 +1,4 @@
-"""Rules for every non-empty row (SPEC §2.3 "Values — every non-empty row"): V201–V206."""
+"""Rules for every non-empty row of a week sheet: V201–V206 (docs/regler.md)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,6 @@
+# The compiled key derivation (_agile.c), built only where a C compiler was found: see storage/agile.py.
+
+variant: str  # which build the processor picked: "bmi2" or "portable"
+
+def sha512(data: bytes, /) -> bytes: ...
+def iterated_hash(initial: bytes, spin: int, portable: bool = False, /) -> bytes: ...
