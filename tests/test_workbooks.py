@@ -161,3 +161,13 @@ def test_xlsb_is_refused_and_unparsable_properties_are_none() -> None:
     with pytest.raises(errors.NotAWorkbook, match="xlsb"):
         workbooks.read(_replace(PLAIN, "xl/workbook.bin", b"\0"), Path("p.xlsb"))
     assert workbooks.read(_replace(PLAIN, "docProps/custom.xml", b"<Properties"), Path("p.xlsx")).properties == {}
+
+
+def test_entities_in_the_workbook_part_and_a_property_without_value() -> None:
+    workbook = zipfile.ZipFile(io.BytesIO(PLAIN)).read("xl/workbook.xml")
+    with pytest.raises(errors.WorkbookBomb, match="entiteter"):
+        workbooks.read(_replace(PLAIN, "xl/workbook.xml", b'<!DOCTYPE w [<!ENTITY a "b">]>' + workbook),
+                       Path("p.xlsx"))
+    props = (b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties">'
+             b'<property name="Tom"/></Properties>')
+    assert workbooks.read(_replace(PLAIN, "docProps/custom.xml", props), Path("p.xlsx")).properties == {}
