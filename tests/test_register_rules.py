@@ -115,5 +115,5 @@ def test_column_types() -> None:
     reg = make_register([person(start=D(2020, 12, 31), end=D(2021, 3, 1), exit_reason="Annat",
                                 years_without_work="2,5")])
     people = reg.participants
-    assert (people.start, people.end, people.dropout_by) == ([D(2020, 12, 31)], [D(2021, 3, 1)], [D(2021, 2, 28)])
+    assert (people.start, people.end) == ([D(2020, 12, 31)], [D(2021, 3, 1)])
     assert str(people.years_without_work[0]) == "2.5"
