@@ -255,3 +255,13 @@ def test_ors_finding_says_where_but_never_shows_an_srs_score() -> None:
                                      make_register(P).participants, {"P1"}, TODAY)
     assert dup.message == "Deltagaren P1 har flera mätningar 2021-01-01. Ta bort dubbletten eller rätta datumet."
     assert (dup.row, dup2.row) == (2, 3)
+
+
+def test_due_for_an_unknown_team_names_the_teams_in_swedish_order() -> None:
+    reg = make_register([person("P1", team="Örebro"), person("P2", team="Säter"), person("P3", team="Ärla"),
+                         person("P4", team="Avesta"), person("P5", team="Säter")])
+    assert [d.participant_id for d in ors.due(reg, D(2020, 6, 1), " säter ").due] == ["P2", "P5"]  # as in Team
+    with pytest.raises(ors.UnknownTeam) as raised:
+        ors.due(reg, D(2020, 6, 1), " Mora ")
+    assert str(raised.value) == ("Registret har inget team Mora; teamen är Avesta, Säter, Ärla och Örebro. Skriv "
+                                 "teamets namn som i kolumnen Team.")

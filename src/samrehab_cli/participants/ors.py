@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
+from samrehab_cli import errors
 from samrehab_cli.dates import add_months
 from samrehab_cli.findings import Finding
 from samrehab_cli.participants import frames
-from samrehab_cli.participants.period import Period, percent, round1
+from samrehab_cli.participants.period import Period, percent, round1, swedish_key
 from samrehab_cli.sheets import collector_paused
 
 if TYPE_CHECKING:
@@ -140,6 +141,10 @@ def _mean(tenths: int, count: int) -> float | None:
 
 
 # --- who needs an ORS now (samrehab ors --due) -----------------------------------------------------------------
+class UnknownTeam(errors.SamrehabError):
+    """Registret har inget team {team}; teamen är {teams}. Skriv teamets namn som i kolumnen Team."""
+
+
 @dataclass
 class DueParticipant:
     participant_id: str
@@ -162,9 +167,16 @@ class DueList:
 def due(register: ParticipantRegister, day: dt.date, team: str | None = None) -> DueList:
     """Participants enrolled on ``day`` whose last ORS on or before it (else Inskrivningsdatum) plus one month is
     before ``day``; ``next_required_by`` = that date + two months, overdue when before ``day``. A participant who
-    exits on or before ``next_required_by`` is not listed (the exit comes first)."""
+    exits on or before ``next_required_by`` is not listed (the exit comes first). A ``team`` that no valid
+    participant has raises :class:`UnknownTeam`: a typo must not read as "nobody is due"."""
     people = register.participants
-    wanted = None if team is None else team.strip().casefold()
+    wanted = None
+    if team is not None:
+        wanted = team.strip().casefold()
+        teams = sorted(set(map(str, people.team)), key=swedish_key)
+        if wanted not in {name.casefold() for name in teams}:
+            raise UnknownTeam(team=team.strip(), teams=errors.listed(teams or ["inga (registret har inga giltiga "
+                                                                               "rader)"], "och"))
     last: dict[object, dt.date] = {}
     if register.ors is not None:
         for pid, measured, score in zip(register.ors.participant_id, register.ors.date, register.ors.ors, strict=True):
