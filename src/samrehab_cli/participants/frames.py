@@ -6,8 +6,8 @@ commands never load them. Dates become datetime64 through their day numbers, eac
 few values (team, gender, exit reason) are categories; Deltagar-ID, years without work and the other text stay
 objects as read (years as Decimals: the means are exact).
 
-Every table shows the total, each team and each gender: :func:`group_sums` adds a frame's columns up per
-(team, gender) once, then per team, per gender and in total from those few cells.
+Every table shows the total, each team and each gender: the participants are added up per (team, gender) once, and
+:func:`group_sums` adds those few cells up per team, per gender and in total.
 """
 
 from __future__ import annotations
@@ -102,14 +102,10 @@ def measurements(rows: Measurements, participant_ids: list[str]) -> pd.DataFrame
     }, copy=False)
 
 
-def group_sums(frame: pd.DataFrame, people: pd.DataFrame, active: str | tuple[str, str],
-               ) -> list[tuple[Group, str, pd.Series]]:
-    """(group, name, sums of ``frame``'s columns) for the total, each team with an active participant (column
-    ``active``, in Swedish alphabetical order) and Kvinna, Man, and Annat when an active participant has it.
-
-    ``frame`` has a row for each of ``people``'s, in the same order. The rows are added up per (team, gender) once;
-    the teams, the genders and the total are added up from those few cells."""
-    cells = frame.groupby([people["team"], people["gender"]], observed=True).sum()
+def group_sums(cells: pd.DataFrame, active: str | tuple[str, str]) -> list[tuple[Group, str, pd.Series]]:
+    """(group, name, sums) for the total, each team with an active participant (column ``active``, in Swedish
+    alphabetical order) and Kvinna, Man, and Annat when an active participant has it, from ``cells``: sums per
+    (team, gender), the index's two levels."""
     total = cells.sum()
     teams = {str(name): sums for name, sums in cells.groupby(level=0, observed=True).sum().iterrows()
              if sums[active] > 0}

@@ -120,7 +120,8 @@ def compute(register: ParticipantRegister, p: Period, people: pd.DataFrame | Non
     }).astype(np.int64)
     per = pd.concat([per, changes.reindex(per.index, fill_value=0)], axis=1)  # zeros: no change
     rows = []
-    for group, name, sums in frames.group_sums(per, people, "active"):
+    for group, name, sums in frames.group_sums(per.groupby([people["team"], people["gender"]], observed=True).sum(),
+                                               "active"):
         n = {key: int(value) for key, value in sums.items()}
         rows.append(OrsRow(
             group=group, name=name, active=n["active"],

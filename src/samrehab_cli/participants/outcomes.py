@@ -45,6 +45,10 @@ COUNT_KEYS = ("active", "exits", "dropouts", *OUTCOME_KEYS, "active_next_period"
 DAYS_PER_MONTH = Decimal("30.4375")
 #: a dropout leaves on or before the day this many calendar months after enrolment (docs/utfall.md)
 DROPOUT_MONTHS = 2
+#: Where a participant stands in a period's table: not active in it, active and still enrolled at its end (so active
+#: at the start of the next period), a dropout, or an exit counted under its reason (in OUTCOME_KEYS' order).
+STATES = ("inactive", "stays", "dropout", *OUTCOME_KEYS)
+DROPOUT, COUNTED = STATES.index("dropout"), STATES.index("dropout") + 1
 NO_SUPPORT = "Utan stöd"
 SUPPORT_MISSING = "Uppgift saknas"
 
@@ -107,51 +111,55 @@ class Outcomes:
 
 
 # --- the computation ---------------------------------------------------------------------------------------------
-def flags(people: pd.DataFrame, periods: dict[str, Period]) -> pd.DataFrame:
-    """For each named period, one column per count of docs/utfall.md (COUNT_KEYS), entry i for participant i
-    (``people``: :func:`frames.participants`), and for the means of its positive exits: their days from start to
-    exit, whether their years without work are given, and those years (None elsewhere). The columns are named
-    (period's name, key); the flags are one block of booleans. A participant without an exit date never leaves
-    (NaT compares false)."""
+def states(people: pd.DataFrame, p: Period, dropout_by: np.ndarray) -> np.ndarray:
+    """The state of each participant in period ``p`` (its index in STATES), from :func:`frames.participants`'s
+    columns and the last exit date of a dropout. A participant without an exit date never leaves (NaT compares
+    false); an exit has its reason (D404)."""
+    import numpy as np
+
+    start, end = people["start"].to_numpy(), people["end"].to_numpy()
+    reason = people["reason"].cat.codes.to_numpy()  # EXIT_REASONS' order = OUTCOME_KEYS' order
+    first, last = np.datetime64(p.start, "D"), np.datetime64(p.end, "D")
+    active = (start <= last) & ~(end < first)
+    exits = active & (end <= last)
+    found: np.ndarray = np.where(exits, np.where(end <= dropout_by, DROPOUT, COUNTED + reason), active)
+    return found.astype(np.int8)
+
+
+def tally(people: pd.DataFrame, states_of: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Per (team, gender): for each named period (``states_of``: its :func:`states`), how many participants are in
+    each state and are active, and over its positive exits the days from start to exit, the years without work
+    given and how many are given. The columns are named (period's name, state or ``active``, ``days``, ``years``,
+    ``years_given``); participants of the same team, gender and state are counted together."""
     import numpy as np
     import pandas as pd
 
+    cell = [people["team"], people["gender"]]
     start, end = people["start"].to_numpy(), people["end"].to_numpy()
-    reason = people["reason"].cat.codes.to_numpy()  # EXIT_REASONS' order = OUTCOME_KEYS' order, -1 for none
-    dropout_by = frames.add_months(start, DROPOUT_MONTHS)
-    positive_reason = (reason >= 0) & (reason < len(POSITIVE_KEYS))
-    days = (end - start).astype("timedelta64[D]").astype(np.int64)  # NaT's is meaningless, and never chosen
-    years = people["years"]
-    years_given = years.notna().to_numpy()
-    found: dict[tuple[str, str], np.ndarray] = {}
-    means: dict[tuple[str, str], np.ndarray | pd.Series] = {}
-    for name, p in periods.items():
-        first, last = np.datetime64(p.start, "D"), np.datetime64(p.end, "D")
-        enrolled = start <= last
-        active = enrolled & ~(end < first)
-        exits = active & (end <= last)
-        dropouts = exits & (end <= dropout_by)
-        counted = exits & ~dropouts
-        positive = counted & positive_reason
-        given = positive & years_given
-        found |= {(name, "active"): active, (name, "exits"): exits, (name, "dropouts"): dropouts,
-                  **{(name, key): counted & (reason == code) for code, key in enumerate(OUTCOME_KEYS)},
-                  (name, "active_next_period"): enrolled & ~(end <= last), (name, "years_given"): given}
-        means |= {(name, "days"): np.where(positive, days, 0), (name, "years"): years.where(given)}
-    table = pd.DataFrame(np.array(list(found.values())).T, columns=pd.MultiIndex.from_tuples(list(found)))
-    for key, column in means.items():
-        table[key] = column
-    return table
+    parts = {}
+    for name, state in states_of.items():
+        counts = pd.Series(state).groupby([*cell, state], observed=True).size().unstack(fill_value=0)
+        counts = counts.reindex(columns=range(len(STATES)), fill_value=0).set_axis(STATES, axis=1)
+        counts["active"] = counts.sum(axis=1) - counts["inactive"]
+        positive = ((state >= COUNTED) & (state < COUNTED + len(POSITIVE_KEYS))).nonzero()[0]
+        years = people["years"].iloc[positive]
+        exits = pd.DataFrame({"days": (end[positive] - start[positive]).astype("timedelta64[D]").astype(np.int64),
+                              "years": years.to_numpy(), "years_given": years.notna().to_numpy()}, copy=False)
+        means = exits.groupby([column.iloc[positive].to_numpy() for column in cell]).sum()
+        parts[name] = pd.concat([counts, means.reindex(counts.index, fill_value=0)], axis=1)
+    return pd.concat(parts, axis=1)
 
 
 def figures(sums: pd.Series) -> Figures:
-    """The figures of one group from the sums of its :func:`flags` for one period."""
-    counts = {key: int(sums[key]) for key in COUNT_KEYS}
+    """The figures of one group from its :func:`tally` for one period."""
+    n = {key: int(value) for key, value in sums.drop("years").items()}
+    counts = {"active": n["active"], "exits": n["dropout"] + sum(n[key] for key in OUTCOME_KEYS),
+              "dropouts": n["dropout"], **{key: n[key] for key in OUTCOME_KEYS}, "active_next_period": n["stays"]}
     positive = sum(counts[k] for k in POSITIVE_KEYS)
     goal = percent(positive, counts["exits"] - counts["dropouts"])
-    given = int(sums["years_given"])
+    given = n["years_given"]
     mean_years = round1((Decimal(0) + sums["years"]) / given) if given else None  # 0 +: never a negative zero
-    mean_months = round1(Decimal(int(sums["days"])) / (positive * DAYS_PER_MONTH)) if positive else None
+    mean_months = round1(Decimal(n["days"]) / (positive * DAYS_PER_MONTH)) if positive else None
     return Figures(**counts, positive=positive, goal_attainment_percent=goal, mean_years_without_work=mean_years,
                    mean_throughput_months=mean_months)
 
@@ -164,21 +172,23 @@ def covers(people: pd.DataFrame, p: Period) -> bool:
 
 
 def compute(register: ParticipantRegister, p: Period) -> Outcomes:
-    """The outcome tables of docs/utfall.md for period ``p``: the flags of the period and of the previous one in one
-    frame, added up per group at once."""
+    """The outcome tables of docs/utfall.md for period ``p``: each participant's state in the period and in the
+    previous one, counted per (team, gender) and added up per group."""
     with collector_paused():  # a column of objects for each of the register's texts
         people = frames.participants(register.participants)
+    dropout_by = frames.add_months(people["start"].to_numpy(), DROPOUT_MONTHS)
+    now = states(people, p, dropout_by)
     prev = p.previous()
-    table = flags(people, {"now": p, **({"before": prev} if covers(people, prev) else {})})
+    before = {"before": states(people, prev, dropout_by)} if covers(people, prev) else {}
     rows = [OutcomeRow(group=group, name=name, **vars(figures(sums["now"])),
-                       previous=figures(sums["before"]) if "before" in sums else None)
-            for group, name, sums in frames.group_sums(table, people, ("now", "active"))]
+                       previous=figures(sums["before"]) if before else None)
+            for group, name, sums in frames.group_sums(tally(people, {"now": now, **before}), ("now", "active"))]
     return Outcomes(
         period=p, rows=rows, findings=register.findings,
         ors=ors.compute(register, p, people), excluded_rows=register.excluded,
         excluded_ors_rows=register.ors_excluded,
-        work_support=_work_support(people, table["now", "work"].to_numpy()),
-        other_comments=_other_comments(register.participants, table["now", "other"].to_numpy()),
+        work_support=_work_support(people, now == STATES.index("work")),
+        other_comments=_other_comments(register.participants, now == STATES.index("other")),
     )
 
 
