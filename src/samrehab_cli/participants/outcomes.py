@@ -1,9 +1,10 @@
 """The Södra Dalarna outcome measures (docs/utfall.md): pandas in, a result model out, never printing.
 
-A period (:mod:`samrehab_cli.participants.period`) is a year or a half-year. Every count is a vectorised comparison
-over the register's data frame (:mod:`samrehab_cli.participants.frames`, one row per valid participant), made for
-the period and the previous one into one frame of flags, which is added up for every group at once: the total,
-each team (alphabetically) and each gender (Kvinna, Man, and Annat when present).
+A period (:mod:`samrehab_cli.participants.period`) is a year or a half-year. Each valid participant's state in the
+period (:data:`STATES`: not active, still enrolled at its end, a dropout, or an exit under its reason) comes from
+vectorised comparisons over the register's data frame (:mod:`samrehab_cli.participants.frames`); the states are
+counted per (team, gender) with one groupby, and those few cells added up for every group: the total, each team
+(alphabetically) and each gender (Kvinna, Man, and Annat when present).
 
 ``previous`` holds the same figures for the previous period of the same kind (2020 → 2019, 2020H1 → 2019H2,
 2020H2 → 2020H1) when the register *covers* it: at least one valid participant was enrolled on or before the
@@ -28,7 +29,7 @@ from samrehab_cli.findings import Finding
 from samrehab_cli.participants import frames, ors
 from samrehab_cli.participants.ors import OrsRow
 from samrehab_cli.participants.period import Period, percent, round1, swedish_key
-from samrehab_cli.schema import EXIT_REASONS, LABOUR_SUPPORTS
+from samrehab_cli.schema import LABOUR_SUPPORTS
 from samrehab_cli.sheets import collector_paused
 
 if TYPE_CHECKING:
@@ -39,7 +40,6 @@ if TYPE_CHECKING:
 
 #: Row keys of the outcome columns, in the order of the policy's table and of :data:`schema.EXIT_REASONS`.
 OUTCOME_KEYS = ("work", "studies", "vocational_rehab", "medical_rehab", "sickness_compensation", "other")
-REASON_KEY = dict(zip(EXIT_REASONS, OUTCOME_KEYS, strict=True))
 POSITIVE_KEYS = OUTCOME_KEYS[:3]  # the policy's green columns
 COUNT_KEYS = ("active", "exits", "dropouts", *OUTCOME_KEYS, "active_next_period")
 DAYS_PER_MONTH = Decimal("30.4375")
