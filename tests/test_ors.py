@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from samrehab_cli.catalog import RULES
 from samrehab_cli.dates import add_months
-from samrehab_cli.participants import ors, rules
+from samrehab_cli.participants import frames, ors, rules
 from samrehab_cli.participants.ors import OrsRow
 from samrehab_cli.participants.period import parse_period
 from samrehab_cli.schema import ORS
@@ -41,6 +41,18 @@ def ors_codes(people: list[dict[str, object]], measurements: list[dict[str, obje
 
 
 # --- the verdict -------------------------------------------------------------------------------------------------
+def follows(a: dt.date, b: dt.date, days: list[dt.date], months: int) -> bool:
+    """The verdict of one participant enrolled over [a, b] with ORS on ``days`` (in any order), as the tables judge
+    it: :func:`ors.follows` over the measurements sorted by participant and day."""
+    import numpy as np
+
+    ordered = sorted(days)
+    verdicts = ors.follows(frames.days([a]), frames.days([b]), np.zeros(len(ordered), dtype=np.int64),
+                           frames.days(ordered), months)
+    assert verdicts.shape == (1,)
+    return bool(verdicts[0])
+
+
 @pytest.mark.parametrize(("a", "b", "days", "months", "expected"), [
     (D(2021, 1, 15), D(2021, 3, 15), [], 2, True),  # exactly two calendar months: follows
     (D(2021, 1, 15), D(2021, 3, 16), [], 2, False),  # one day more: does not
@@ -55,7 +67,7 @@ def ors_codes(people: list[dict[str, object]], measurements: list[dict[str, obje
     (D(2021, 1, 1), D(2021, 6, 30), [D(2020, 12, 1), D(2021, 3, 2), D(2021, 7, 1)], 2, False),  # outside: ignored
 ])
 def test_follows(a: dt.date, b: dt.date, days: list[dt.date], months: int, expected: bool) -> None:
-    assert ors.follows(a, b, days, months) is expected
+    assert follows(a, b, days, months) is expected
 
 
 dates = st.dates(D(2020, 1, 1), D(2022, 12, 31))
@@ -66,7 +78,7 @@ dates = st.dates(D(2020, 1, 1), D(2022, 12, 31))
 def test_adding_a_measurement_never_breaks_a_verdict(a: dt.date, length: int, days: list[dt.date],
                                                       extra: dt.date, months: int) -> None:
     b = a + dt.timedelta(days=length)
-    before, after = ors.follows(a, b, days, months), ors.follows(a, b, [*days, extra], months)
+    before, after = follows(a, b, days, months), follows(a, b, [*days, extra], months)
     assert after >= before  # "does not follow" may become "follows", never the other way
     if not a <= extra <= b:
         assert after == before  # a measurement outside [a, b] does not count
@@ -80,9 +92,9 @@ def test_a_compliant_sequence_stays_compliant(a: dt.date, steps: int, months: in
         point += dt.timedelta(days=data.draw(st.integers(0, (add_months(point, months) - point).days)))
         days.append(point)
     b = point
-    assert ors.follows(a, b, days, months)
+    assert follows(a, b, days, months)
     extra = a + dt.timedelta(days=data.draw(st.integers(0, (b - a).days)))
-    assert ors.follows(a, b, [*days, extra], months)
+    assert follows(a, b, [*days, extra], months)
 
 
 def test_three_weeks_without_ors_follows() -> None:
@@ -243,3 +255,13 @@ def test_ors_finding_says_where_but_never_shows_an_srs_score() -> None:
                                      make_register(P).participants, {"P1"}, TODAY)
     assert dup.message == "Deltagaren P1 har flera mätningar 2021-01-01. Ta bort dubbletten eller rätta datumet."
     assert (dup.row, dup2.row) == (2, 3)
+
+
+def test_due_for_an_unknown_team_names_the_teams_in_swedish_order() -> None:
+    reg = make_register([person("P1", team="Örebro"), person("P2", team="Säter"), person("P3", team="Ärla"),
+                         person("P4", team="Avesta"), person("P5", team="Säter")])
+    assert [d.participant_id for d in ors.due(reg, D(2020, 6, 1), " säter ").due] == ["P2", "P5"]  # as in Team
+    with pytest.raises(ors.UnknownTeam) as raised:
+        ors.due(reg, D(2020, 6, 1), " Mora ")
+    assert str(raised.value) == ("Registret har inget team Mora; teamen är Avesta, Säter, Ärla och Örebro. Skriv "
+                                 "teamets namn som i kolumnen Team.")

@@ -102,6 +102,41 @@ def test_both_duplicates_are_reported() -> None:
     assert [(f.code, f.row) for f in found] == [("D401", 2), ("D401", 4)]
 
 
+def test_a_duplicate_names_the_first_other_row_and_counts_the_rest() -> None:
+    """Seen from each row: the same sheet by row, another sheet of the file by tab, another file by name."""
+    sources = [*source_sheets([person("D1"), person("D2"), person("D1"), person("D1")]),
+               *source_sheets([person("D2")], sheet="Hedemora"),
+               *source_sheets([person("D1")], file="b.xlsx")]
+    found = [(f.file, f.sheet, f.row, f.message.split(". ")[0]) for f in rules.check(sources, TODAY)]
+    assert found == [
+        ("register.xlsx", "Deltagare", 2, "Deltagar-ID finns också på rad 4 (och 2 rader till)"),
+        ("register.xlsx", "Deltagare", 3, "Deltagar-ID finns också på fliken Hedemora rad 2"),
+        ("register.xlsx", "Deltagare", 4, "Deltagar-ID finns också på rad 2 (och 2 rader till)"),
+        ("register.xlsx", "Deltagare", 5, "Deltagar-ID finns också på rad 2 (och 2 rader till)"),
+        ("register.xlsx", "Hedemora", 2, "Deltagar-ID finns också på fliken Deltagare rad 3"),
+        ("b.xlsx", "Deltagare", 2, "Deltagar-ID finns också på register.xlsx, fliken Deltagare rad 2 (och 2 rader "
+                                   "till)"),
+    ]
+    [pair, *_] = rules.check([*source_sheets([person("D1")]), *source_sheets([person("D1"), person("D1")],
+                                                                             file="c.xlsx")], TODAY)
+    assert pair.message.startswith("Deltagar-ID finns också på c.xlsx, fliken Deltagare rad 2 (och 1 rad till). ")
+
+
+def test_the_same_file_read_twice_names_itself() -> None:
+    sources = [*source_sheets([person("D1")]), *source_sheets([person("D1")])]  # a folder and a file in it, say
+    assert {f.message.split(". ")[0] for f in rules.check(sources, TODAY)} == {
+        "Deltagar-ID finns också på register.xlsx, fliken Deltagare rad 2"}
+
+
+def test_one_id_on_every_row() -> None:
+    """A column filled with the same text: each row names the first other row and counts the rest (found once per
+    row, not by comparing every pair of rows)."""
+    found = [f for f in rules.check(source_sheets([person("?")] * 20_000), TODAY) if f.code == "D401"]
+    assert len(found) == 20_000
+    assert found[0].message.startswith("Deltagar-ID finns också på rad 3 (och 19998 rader till). ")
+    assert found[-1].message.startswith("Deltagar-ID finns också på rad 2 (och 19998 rader till). ")
+
+
 def test_rows_with_fel_are_left_out_and_warnings_kept() -> None:
     reg = make_register([person("D1"), person("D2", team=None), person("D3", years_without_work=None),
                          person("D4", gender="X")])
@@ -115,5 +150,5 @@ def test_column_types() -> None:
     reg = make_register([person(start=D(2020, 12, 31), end=D(2021, 3, 1), exit_reason="Annat",
                                 years_without_work="2,5")])
     people = reg.participants
-    assert (people.start, people.end, people.dropout_by) == ([D(2020, 12, 31)], [D(2021, 3, 1)], [D(2021, 2, 28)])
+    assert (people.start, people.end) == ([D(2020, 12, 31)], [D(2021, 3, 1)])
     assert str(people.years_without_work[0]) == "2.5"

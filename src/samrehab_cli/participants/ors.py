@@ -3,81 +3,56 @@
 For period P and each participant active during P, the enrolled part is [a, b] = [max(P.start, enrolment),
 min(P.end, exit or P.end)]. With the ORS dates d1 < … < dk inside it, the participant *follows the policy* when
 each point of a, d1, …, dk, b is at most two calendar months after the one before (:func:`follows`), and the
-*preferred rhythm* with one month. Scores are Decimals as typed; means are rounded once, half away from zero,
-to one decimal. SRS scores are never part of a result: only whether an SRS was done.
+*preferred rhythm* with one month. Scores are counted in tenths of a point, exactly (a valid score has at most one
+decimal); means are rounded once, half away from zero, to one decimal. SRS scores are never part of a result: only
+whether an SRS was done. The tables are computed with pandas over the register's frames
+(:mod:`samrehab_cli.participants.frames`); ``samrehab ors --due``, a short list, is made without them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import compress, repeat
-from operator import and_, ge, le
 from typing import TYPE_CHECKING, Literal
 
+from samrehab_cli import errors
 from samrehab_cli.dates import add_months
 from samrehab_cli.findings import Finding
-from samrehab_cli.participants.period import Period, groups, member, percent, round1
+from samrehab_cli.participants import frames
+from samrehab_cli.participants.period import Period, percent, round1, swedish_key
+from samrehab_cli.sheets import collector_paused
 
 if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
     from samrehab_cli.participants.read import ParticipantRegister
 
 POLICY_MONTHS = 2  # "allra senast en gång per varannan månad"
 PREFERRED_MONTHS = 1  # "helst en gång i månaden"
-RELIABLE_CHANGE = Decimal(5)
-CLINICAL_CUTOFF = Decimal(25)  # adult cut-off: a first score of 25 or less is in the clinical range
+# scores in tenths of a point (exact: a valid score has at most one decimal)
+RELIABLE_CHANGE = 50  # a change of 5 points or more is reliable
+CLINICAL_CUTOFF = 250  # adult cut-off: a first score of 25 or less is in the clinical range
 
 
-def follows(a: dt.date, b: dt.date, days: Iterable[dt.date], months: int) -> bool:
-    """Each point of a, the days inside [a, b] in order, and b is at most ``months`` calendar months after the
-    one before ("at most" = on or before; months are clamped to the month's end by :func:`dates.add_months`)."""
-    point = a
-    for day in [*sorted(d for d in set(days) if a <= d <= b), b]:
-        if day > add_months(point, months):
-            return False
-        point = day
-    return True
+def follows(a: np.ndarray, b: np.ndarray, who: np.ndarray, days: np.ndarray, months: int) -> np.ndarray:
+    """For each participant i, whether each point of a[i], i's days inside [a[i], b[i]] in order, and b[i] is at most
+    ``months`` calendar months after the one before ("at most" = on or before; months are clamped to the month's end
+    by :func:`frames.add_months`). ``who`` and ``days`` are the measurements (participant, datetime64[D]) sorted by
+    participant and day; a and b are datetime64[D], one per participant."""
+    import numpy as np
 
-
-@dataclass(frozen=True)
-class Change:
-    first: Decimal
-    last: Decimal
-
-    @property
-    def difference(self) -> Decimal:
-        return self.last - self.first
-
-    @property
-    def improved(self) -> bool:
-        return self.difference >= RELIABLE_CHANGE
-
-    @property
-    def deteriorated(self) -> bool:
-        return self.difference <= -RELIABLE_CHANGE
-
-    @property
-    def clinical(self) -> bool:
-        return self.first <= CLINICAL_CUTOFF
-
-    @property
-    def recovered(self) -> bool:
-        return self.clinical and self.last > CLINICAL_CUTOFF and self.improved
-
-
-def change(measurements: list[tuple[dt.date, Decimal]], p: Period) -> Change | None:
-    """First = the earliest ORS, last = the latest on or before P's end; None unless there are at least two of
-    those and the last lies in P. ``measurements`` are (date, score) sorted by date."""
-    upto = [m for m in measurements if m[0] <= p.end]
-    if len(upto) < 2 or upto[-1][0] < p.start:
-        return None
-    return Change(upto[0][1], upto[-1][1])
-
-
-def _mean(values: list[Decimal]) -> float | None:
-    return round1(sum(values, Decimal(0)) / len(values)) if values else None
+    inside = (days >= a[who]) & (days <= b[who])
+    on, at = who[inside], days[inside]
+    opens = np.diff(on, prepend=-1) != 0  # the participant's first day inside
+    closes = np.diff(on, append=-1) != 0  # and its last
+    before = np.where(opens, a[on], np.roll(at, 1))  # the point before each day
+    last = a.copy()
+    last[on[closes]] = at[closes]
+    late = np.zeros(len(a), dtype=bool)
+    late[on[at > frames.add_months(before, months)]] = True
+    return ~late & (b <= frames.add_months(last, months))
 
 
 @dataclass
@@ -100,53 +75,77 @@ class OrsRow:
     srs_percent: float | None
 
 
-def compute(register: ParticipantRegister, p: Period) -> list[OrsRow]:
-    """The ORS rows for ``p`` (same groups and order as the outcome rows); [] when the register has no ORS."""
-    measured = register.ors
-    if measured is None:
-        return []
-    people = register.participants
-    ends = [dt.date.max if end is None else end for end in people.end]
-    active = list(map(and_, map(le, people.start, repeat(p.end)), map(ge, ends, repeat(p.start))))
-    scores: dict[object, list[tuple[dt.date, Decimal]]] = {}
-    for day, pid, score in sorted(zip(measured.date, measured.participant_id, measured.ors, strict=True),
-                                  key=lambda m: m[:2]):
-        if score is not None:
-            scores.setdefault(pid, []).append((day, score))
-    with_srs = {pid for pid, day, srs in zip(measured.participant_id, measured.date, measured.srs, strict=True)
-                if srs is not None and p.start <= day <= p.end}
+def compute(register: ParticipantRegister, p: Period, people: pd.DataFrame | None = None) -> list[OrsRow]:
+    """The ORS rows for ``p`` (same groups and order as the outcome rows); [] when the register has no ORS.
 
-    record: dict[int, tuple[bool, bool, Change | None, bool]] = {}  # participant → policy, monthly, change, srs
-    for i in compress(range(len(people)), active):
-        pid, end = people.participant_id[i], people.end[i]
-        a, b = max(p.start, people.start[i]), p.end if end is None else min(p.end, end)
-        found = scores.get(pid, [])
-        days = [d for d, _ in found]
-        record[i] = (follows(a, b, days, POLICY_MONTHS), follows(a, b, days, PREFERRED_MONTHS), change(found, p),
-                     pid in with_srs)
+    ``people`` is the participants' frame (:func:`frames.participants`) when the caller has made it. The verdicts
+    and the change of every active participant are computed at once over the measurements sorted by participant
+    and date, then added up per group."""
+    import numpy as np
+    import pandas as pd
+
+    if register.ors is None:
+        return []
+    with collector_paused():  # a column of objects for each of the register's texts
+        people = frames.participants(register.participants) if people is None else people
+        measured = frames.measurements(register.ors, register.participants.participant_id)
+    first, last = np.datetime64(p.start, "D"), np.datetime64(p.end, "D")
+    start, end = people["start"].to_numpy(), people["end"].to_numpy()
+    active = (start <= last) & ~(end < first)
+    who, day, tenths = (measured[key].to_numpy() for key in ("who", "date", "ors10"))
+    of_active = np.append(active, False)[who]  # who = -1 (no valid participant) picks the False at the end
+    srs = np.zeros(len(people), dtype=bool)
+    srs[who[of_active & measured["srs"].to_numpy() & (day >= first) & (day <= last)]] = True
+    chosen = (of_active & (tenths >= 0)).nonzero()[0]  # the ORS measurements of the active participants,
+    chosen = chosen[np.lexsort((day[chosen], who[chosen]))]  # by participant and day
+    who, day, tenths = who[chosen], day[chosen], tenths[chosen]
+
+    # the verdicts, over the enrolled part [a, b] of P (to P's end while enrolled: NaT compares false)
+    a, b = np.maximum(start, first), np.where(end < last, end, last)
+    per = pd.DataFrame({"active": active, "policy": active & follows(a, b, who, day, POLICY_MONTHS),
+                        "monthly": active & follows(a, b, who, day, PREFERRED_MONTHS), "srs": srs}, copy=False)
+    # the change: first = the earliest ORS, last = the latest on or before P's end, when that lies in P
+    upto = day <= last
+    scores = pd.DataFrame({"who": who[upto], "day": day[upto], "score": tenths[upto]}, copy=False)
+    ends = scores.groupby("who").agg(first=("score", "first"), last=("score", "last"), day=("day", "last"),
+                                     measured=("score", "size"))
+    ends = ends[(ends["measured"] >= 2) & (ends["day"] >= first)]
+    difference = ends["last"] - ends["first"]
+    clinical = ends["first"] <= CLINICAL_CUTOFF
+    improved = difference >= RELIABLE_CHANGE
+    changes = pd.DataFrame({
+        "with_change": 1, "first": ends["first"], "last": ends["last"], "change": difference, "improved": improved,
+        "deteriorated": difference <= -RELIABLE_CHANGE, "clinical": clinical,
+        "recovered": clinical & (ends["last"] > CLINICAL_CUTOFF) & improved,
+    }).astype(np.int64)
+    per = pd.concat([per, changes.reindex(per.index, fill_value=0)], axis=1)  # zeros: no change
     rows = []
-    for group, name in groups(people, active):
-        sub = [r for i, r in record.items() if member(group, name, people.team[i], people.gender[i])]
-        changes = [c for _, _, c, _ in sub if c is not None]
-        clinical = [c for c in changes if c.clinical]
+    for group, name, sums in frames.group_sums(per.groupby([people["team"], people["gender"]], observed=True).sum(),
+                                               "active"):
+        n = {key: int(value) for key, value in sums.items()}
         rows.append(OrsRow(
-            group=group, name=name, active=len(sub),
-            policy_percent=percent(sum(r[0] for r in sub), len(sub)),
-            monthly_percent=percent(sum(r[1] for r in sub), len(sub)),
-            with_change=len(changes),
-            mean_first=_mean([c.first for c in changes]),
-            mean_last=_mean([c.last for c in changes]),
-            mean_change=_mean([c.difference for c in changes]),
-            improved_percent=percent(sum(c.improved for c in changes), len(changes)),
-            deteriorated_percent=percent(sum(c.deteriorated for c in changes), len(changes)),
-            clinical_at_start=len(clinical),
-            recovered_percent=percent(sum(c.recovered for c in clinical), len(clinical)),
-            srs_percent=percent(sum(r[3] for r in sub), len(sub)),
+            group=group, name=name, active=n["active"],
+            policy_percent=percent(n["policy"], n["active"]), monthly_percent=percent(n["monthly"], n["active"]),
+            with_change=n["with_change"], mean_first=_mean(n["first"], n["with_change"]),
+            mean_last=_mean(n["last"], n["with_change"]), mean_change=_mean(n["change"], n["with_change"]),
+            improved_percent=percent(n["improved"], n["with_change"]),
+            deteriorated_percent=percent(n["deteriorated"], n["with_change"]),
+            clinical_at_start=n["clinical"], recovered_percent=percent(n["recovered"], n["clinical"]),
+            srs_percent=percent(n["srs"], n["active"]),
         ))
     return rows
 
 
+def _mean(tenths: int, count: int) -> float | None:
+    """The mean of ``count`` scores that add up to ``tenths`` tenths of a point, rounded once."""
+    return round1(Decimal(tenths) / (10 * count)) if count else None
+
+
 # --- who needs an ORS now (samrehab ors --due) -----------------------------------------------------------------
+class UnknownTeam(errors.SamrehabError):
+    """Registret har inget team {team}; teamen är {teams}. Skriv teamets namn som i kolumnen Team."""
+
+
 @dataclass
 class DueParticipant:
     participant_id: str
@@ -169,9 +168,16 @@ class DueList:
 def due(register: ParticipantRegister, day: dt.date, team: str | None = None) -> DueList:
     """Participants enrolled on ``day`` whose last ORS on or before it (else Inskrivningsdatum) plus one month is
     before ``day``; ``next_required_by`` = that date + two months, overdue when before ``day``. A participant who
-    exits on or before ``next_required_by`` is not listed (the exit comes first)."""
+    exits on or before ``next_required_by`` is not listed (the exit comes first). A ``team`` that no valid
+    participant has raises :class:`UnknownTeam`: a typo must not read as "nobody is due"."""
     people = register.participants
-    wanted = None if team is None else team.strip().casefold()
+    wanted = None
+    if team is not None:
+        wanted = team.strip().casefold()
+        teams = sorted(set(map(str, people.team)), key=swedish_key)
+        if wanted not in {name.casefold() for name in teams}:
+            raise UnknownTeam(team=team.strip(), teams=errors.listed(teams or ["inga (registret har inga giltiga "
+                                                                               "rader)"], "och"))
     last: dict[object, dt.date] = {}
     if register.ors is not None:
         for pid, measured, score in zip(register.ors.participant_id, register.ors.date, register.ors.ors, strict=True):

@@ -1,8 +1,10 @@
-"""The Södra Dalarna outcome measures (docs/utfall.md): the register's columns in, a result model out, never printing.
+"""The Södra Dalarna outcome measures (docs/utfall.md): pandas in, a result model out, never printing.
 
-A period (:mod:`samrehab_cli.participants.period`) is a year or a half-year. Each count is a flag per valid
-participant, made column by column in C (``map`` over the date columns), and the flags are counted for every
-group at once: the total, each team (alphabetically) and each gender (Kvinna, Man, and Annat when present).
+A period (:mod:`samrehab_cli.participants.period`) is a year or a half-year. Each valid participant's state in the
+period (:data:`STATES`: not active, still enrolled at its end, a dropout, or an exit under its reason) comes from
+vectorised comparisons over the register's data frame (:mod:`samrehab_cli.participants.frames`); the states are
+counted per (team, gender) with one groupby, and those few cells added up for every group: the total, each team
+(alphabetically) and each gender (Kvinna, Man, and Annat when present).
 
 ``previous`` holds the same figures for the previous period of the same kind (2020 → 2019, 2020H1 → 2019H2,
 2020H2 → 2020H1) when the register *covers* it: at least one valid participant was enrolled on or before the
@@ -19,34 +21,34 @@ Deltagar-ID).
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import compress, repeat
-from operator import and_, eq, ge, gt, le
 from typing import TYPE_CHECKING, Literal
 
 from samrehab_cli.findings import Finding
-from samrehab_cli.participants import ors
+from samrehab_cli.participants import frames, ors
 from samrehab_cli.participants.ors import OrsRow
-from samrehab_cli.participants.period import (
-    Period,
-    groups,
-    percent,
-    round1,
-    swedish_key,
-)
-from samrehab_cli.schema import EXIT_REASONS, LABOUR_SUPPORTS
+from samrehab_cli.participants.period import Period, percent, round1, swedish_key
+from samrehab_cli.schema import LABOUR_SUPPORTS
+from samrehab_cli.sheets import collector_paused
 
 if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
     from samrehab_cli.participants.read import ParticipantRegister, Participants
 
 #: Row keys of the outcome columns, in the order of the policy's table and of :data:`schema.EXIT_REASONS`.
 OUTCOME_KEYS = ("work", "studies", "vocational_rehab", "medical_rehab", "sickness_compensation", "other")
-REASON_KEY = dict(zip(EXIT_REASONS, OUTCOME_KEYS, strict=True))
 POSITIVE_KEYS = OUTCOME_KEYS[:3]  # the policy's green columns
 COUNT_KEYS = ("active", "exits", "dropouts", *OUTCOME_KEYS, "active_next_period")
 DAYS_PER_MONTH = Decimal("30.4375")
+#: a dropout leaves on or before the day this many calendar months after enrolment (docs/utfall.md)
+DROPOUT_MONTHS = 2
+#: Where a participant stands in a period's table: not active in it, active and still enrolled at its end (so active
+#: at the start of the next period), a dropout, or an exit counted under its reason (in OUTCOME_KEYS' order).
+STATES = ("inactive", "stays", "dropout", *OUTCOME_KEYS)
+DROPOUT, COUNTED = STATES.index("dropout"), STATES.index("dropout") + 1
 NO_SUPPORT = "Utan stöd"
 SUPPORT_MISSING = "Uppgift saknas"
 
@@ -109,125 +111,98 @@ class Outcomes:
 
 
 # --- the computation ---------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Flags:
-    """One period's flags, entry i for participant i: the counts of docs/utfall.md and the reason of a counted exit."""
+def states(people: pd.DataFrame, p: Period, dropout_by: np.ndarray) -> np.ndarray:
+    """The state of each participant in period ``p`` (its index in STATES), from :func:`frames.participants`'s
+    columns and the last exit date of a dropout. A participant without an exit date never leaves (NaT compares
+    false); an exit has its reason (D404)."""
+    import numpy as np
 
-    active: list[bool]
-    exits: list[bool]
-    dropouts: list[bool]
-    active_next: list[bool]
-    counted: list[str | None]  # the row key (OUTCOME_KEYS) of a non-dropout exit in the period, else None
-
-
-def flags(people: Participants, p: Period, ends: list[dt.date] | None = None) -> _Flags:
-    """The flags of every participant for period ``p``; a participant without an exit date counts as never leaving
-    (``ends``: the exit dates with ``date.max`` for none, when the caller has them)."""
-    ends = ends if ends is not None else exit_days(people)
-    enrolled = list(map(le, people.start, repeat(p.end)))
-    active = list(map(and_, enrolled, map(ge, ends, repeat(p.start))))  # not exited before the start
-    exits = list(map(and_, active, map(le, ends, repeat(p.end))))
-    dropouts = list(map(and_, exits, map(le, ends, people.dropout_by)))
-    active_next = list(map(and_, enrolled, map(gt, ends, repeat(p.end))))
-    keys = list(map(REASON_KEY.get, people.exit_reason))  # type: ignore[arg-type]  # None: no exit, no key
-    counted = [key if exit_ and not dropout else None
-               for exit_, dropout, key in zip(exits, dropouts, keys, strict=True)]
-    return _Flags(active, exits, dropouts, active_next, counted)
+    start, end = people["start"].to_numpy(), people["end"].to_numpy()
+    reason = people["reason"].cat.codes.to_numpy()  # EXIT_REASONS' order = OUTCOME_KEYS' order
+    first, last = np.datetime64(p.start, "D"), np.datetime64(p.end, "D")
+    active = (start <= last) & ~(end < first)
+    exits = active & (end <= last)
+    found: np.ndarray = np.where(exits, np.where(end <= dropout_by, DROPOUT, COUNTED + reason), active)
+    return found.astype(np.int8)
 
 
-def exit_days(people: Participants) -> list[dt.date]:
-    """Each participant's exit date, ``date.max`` for one still active (never before any day)."""
-    return [dt.date.max if end is None else end for end in people.end]
+def tally(people: pd.DataFrame, states_of: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Per (team, gender): for each named period (``states_of``: its :func:`states`), how many participants are in
+    each state and are active, and over its positive exits the days from start to exit, the years without work
+    given and how many are given. The columns are named (period's name, state or ``active``, ``days``, ``years``,
+    ``years_given``); participants of the same team, gender and state are counted together."""
+    import numpy as np
+    import pandas as pd
+
+    cell = [people["team"], people["gender"]]
+    start, end = people["start"].to_numpy(), people["end"].to_numpy()
+    parts = {}
+    for name, state in states_of.items():
+        counts = pd.Series(state).groupby([*cell, state], observed=True).size().unstack(fill_value=0)
+        counts = counts.reindex(columns=range(len(STATES)), fill_value=0).set_axis(STATES, axis=1)
+        counts["active"] = counts.sum(axis=1) - counts["inactive"]
+        positive = ((state >= COUNTED) & (state < COUNTED + len(POSITIVE_KEYS))).nonzero()[0]
+        years = people["years"].iloc[positive]
+        exits = pd.DataFrame({"days": (end[positive] - start[positive]).astype("timedelta64[D]").astype(np.int64),
+                              "years": years.to_numpy(), "years_given": years.notna().to_numpy()}, copy=False)
+        means = exits.groupby([column.iloc[positive].to_numpy() for column in cell]).sum()
+        parts[name] = pd.concat([counts, means.reindex(counts.index, fill_value=0)], axis=1)
+    return pd.concat(parts, axis=1)
 
 
-def _sums(people: Participants, f: _Flags) -> dict[str, Counter[str]]:
-    """The counts of COUNT_KEYS for the total (``""``), each team and each gender: participants with the same
-    team, gender and flags are counted together, so the rows are walked once."""
-    states = Counter(zip(people.team, people.gender, f.active, f.exits, f.dropouts, f.active_next, f.counted,
-                         strict=True))
-    sums: dict[str, Counter[str]] = {}
-    for (team, gender, *state), count in states.items():
-        for group in ("", f"team:{team}", f"kon:{gender}"):
-            counter = sums.setdefault(group, Counter())
-            for key, on in zip(("active", "exits", "dropouts", "active_next_period"), state[:4], strict=True):
-                counter[key] += count * on
-            if state[4] is not None:
-                counter[state[4]] += count
-    return sums
-
-
-def _means(people: Participants, f: _Flags) -> dict[str, tuple[list[Decimal], int, int]]:
-    """For the total and each team and gender: the years without work of its positive exits (those given), the
-    number of its positive exits and their days from start to exit. Gathered per (team, gender) in one pass over
-    the positive exits, then added up per group."""
-    cells: dict[tuple[str, str], tuple[list[Decimal], list[int]]] = {}
-    for i in compress(range(len(people)), map(POSITIVE_SET.__contains__, f.counted)):
-        years, days = cells.setdefault((people.team[i], people.gender[i]), ([], []))
-        if people.years_without_work[i] is not None:
-            years.append(people.years_without_work[i])  # type: ignore[arg-type]  # not None: tested just above
-        days.append(people.end[i].toordinal() - people.start[i].toordinal())  # type: ignore[union-attr]  # an exit
-    found: dict[str, tuple[list[Decimal], int, int]] = {}
-    for (team, gender), (years, days) in cells.items():
-        for group in ("", f"team:{team}", f"kon:{gender}"):
-            given, count, total = found.get(group, ([], 0, 0))
-            found[group] = (given + years, count + len(days), total + sum(days))
-    return found
-
-
-POSITIVE_SET = frozenset(POSITIVE_KEYS)
-
-
-def figures(sums: Counter[str], means: tuple[list[Decimal], int, int] | None) -> Figures:
-    """The figures of one group from its counts and its positive exits."""
-    counts = {key: sums[key] for key in COUNT_KEYS}
+def figures(sums: pd.Series) -> Figures:
+    """The figures of one group from its :func:`tally` for one period."""
+    n = {key: int(value) for key, value in sums.drop("years").items()}
+    counts = {"active": n["active"], "exits": n["dropout"] + sum(n[key] for key in OUTCOME_KEYS),
+              "dropouts": n["dropout"], **{key: n[key] for key in OUTCOME_KEYS}, "active_next_period": n["stays"]}
     positive = sum(counts[k] for k in POSITIVE_KEYS)
     goal = percent(positive, counts["exits"] - counts["dropouts"])
-    years, exits, days = means or ([], 0, 0)
-    mean_years = round1(sum(years, Decimal(0)) / len(years)) if years else None
-    mean_months = round1(Decimal(days) / (exits * DAYS_PER_MONTH)) if exits else None
+    given = n["years_given"]
+    mean_years = round1((Decimal(0) + sums["years"]) / given) if given else None  # 0 +: never a negative zero
+    mean_months = round1(Decimal(n["days"]) / (positive * DAYS_PER_MONTH)) if positive else None
     return Figures(**counts, positive=positive, goal_attainment_percent=goal, mean_years_without_work=mean_years,
                    mean_throughput_months=mean_months)
 
 
-def covers(people: Participants, p: Period) -> bool:
+def covers(people: pd.DataFrame, p: Period) -> bool:
     """The register covers ``p`` when some valid participant was enrolled on or before its end."""
-    return bool(people.start) and min(people.start) <= p.end
+    import numpy as np
+
+    return bool((people["start"].to_numpy() <= np.datetime64(p.end, "D")).any())
 
 
 def compute(register: ParticipantRegister, p: Period) -> Outcomes:
-    """The outcome tables of docs/utfall.md for period ``p``."""
-    people = register.participants
-    ends = exit_days(people)
-    f = flags(people, p, ends)
-    sums, means = _sums(people, f), _means(people, f)
+    """The outcome tables of docs/utfall.md for period ``p``: each participant's state in the period and in the
+    previous one, counted per (team, gender) and added up per group."""
+    with collector_paused():  # a column of objects for each of the register's texts
+        people = frames.participants(register.participants)
+    dropout_by = frames.add_months(people["start"].to_numpy(), DROPOUT_MONTHS)
+    now = states(people, p, dropout_by)
     prev = p.previous()
-    before = None
-    if covers(people, prev):
-        f_prev = flags(people, prev, ends)
-        before = (_sums(people, f_prev), _means(people, f_prev))
-    rows = []
-    for group, name in groups(people, f.active):
-        key = "" if group == "total" else f"{group}:{name}"
-        previous = None if before is None else figures(before[0].get(key, Counter()), before[1].get(key))
-        rows.append(OutcomeRow(group=group, name=name, **vars(figures(sums.get(key, Counter()), means.get(key))),
-                               previous=previous))
+    before = {"before": states(people, prev, dropout_by)} if covers(people, prev) else {}
+    rows = [OutcomeRow(group=group, name=name, **vars(figures(sums["now"])),
+                       previous=figures(sums["before"]) if before else None)
+            for group, name, sums in frames.group_sums(tally(people, {"now": now, **before}), ("now", "active"))]
     return Outcomes(
         period=p, rows=rows, findings=register.findings,
-        ors=ors.compute(register, p), excluded_rows=register.excluded, excluded_ors_rows=register.ors_excluded,
-        work_support=_work_support(people, f), other_comments=_other_comments(people, f),
+        ors=ors.compute(register, p, people), excluded_rows=register.excluded,
+        excluded_ors_rows=register.ors_excluded,
+        work_support=_work_support(people, now == STATES.index("work")),
+        other_comments=_other_comments(register.participants, now == STATES.index("other")),
     )
 
 
-def _work_support(people: Participants, f: _Flags) -> list[SupportCount]:
-    work = map(eq, f.counted, repeat("work"))
-    counts = Counter(SUPPORT_MISSING if s is None else s for s in compress(people.labour_support, work))
-    return [SupportCount(support=s, count=counts[s]) for s in (*LABOUR_SUPPORTS, SUPPORT_MISSING) if counts[s]]
+def _work_support(people: pd.DataFrame, work: np.ndarray) -> list[SupportCount]:
+    counts = people["labour_support"][work].fillna(SUPPORT_MISSING).value_counts()
+    return [SupportCount(support=s, count=int(counts[s])) for s in (*LABOUR_SUPPORTS, SUPPORT_MISSING)
+            if s in counts.index]
 
 
-def _other_comments(people: Participants, f: _Flags) -> list[OtherComment]:
+def _other_comments(people: Participants, other: np.ndarray) -> list[OtherComment]:
+    """Team, exit date and Kommentar of each Annat exit, by team and then date (else in the register's order)."""
     items = [OtherComment(team=str(people.team[i]), exit_date=people.end[i],  # type: ignore[arg-type]  # an exit
                           comment="" if people.comment[i] is None else str(people.comment[i]))
-             for i in compress(range(len(people)), map(eq, f.counted, repeat("other")))]
+             for i in other.nonzero()[0].tolist()]
     return sorted(items, key=lambda c: (swedish_key(c.team), c.exit_date))
 
 

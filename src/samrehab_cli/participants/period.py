@@ -2,25 +2,20 @@
 
 A period is a year (``2020``) or a half-year (``2020H1`` = January–June, ``2020H2`` = July–December); its
 :meth:`Period.previous` is the previous period of the same kind. Every table has a row for the total, one per team
-(in Swedish alphabetical order) and one per gender (Kvinna, Man, and Annat when present). Figures are rounded once,
-half away from zero, to one decimal, as the policy's tables are.
+(in Swedish alphabetical order) and one per gender (Kvinna, Man, and Annat when present), added up by
+:func:`samrehab_cli.participants.frames.group_sums`. Figures are rounded once, half away from zero, to one decimal,
+as the policy's tables are.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from itertools import compress
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from samrehab_cli import errors
-from samrehab_cli.schema import GENDERS
-
-if TYPE_CHECKING:
-    from samrehab_cli.participants.read import Participants
 
 TOTAL_NAME = "Totalt"
 Group = Literal["total", "team", "kon"]  # the kinds of row in every table
@@ -66,21 +61,6 @@ def parse_period(text: str) -> Period:
     if not match or not 1900 <= int(match[1]) <= 2999:
         raise BadPeriod(value=text)
     return period(int(match[1]), int(match[2]) if match[2] else None)
-
-
-def groups(people: Participants, active: Sequence[bool]) -> list[tuple[Group, str]]:
-    """(group, name) for the total, each team active in the period, and the genders (Annat only when an active
-    participant has it). A participant belongs to the total, to the team named in ``team`` and the gender in
-    ``gender``: :func:`member` says which of a participant's values a group looks at."""
-    teams = sorted(set(compress(people.team, active)), key=swedish_key)
-    active_genders = set(compress(people.gender, active))
-    genders = [g for g in GENDERS if g != "Annat" or g in active_genders]
-    return [("total", TOTAL_NAME), *(("team", str(t)) for t in teams), *(("kon", g) for g in genders)]
-
-
-def member(group: Group, name: str, team: str, gender: str) -> bool:
-    """Whether a participant of ``team`` and ``gender`` is in the group."""
-    return group == "total" or (group == "team" and team == name) or (group == "kon" and gender == name)
 
 
 def swedish_key(text: str) -> str:

@@ -8,9 +8,9 @@ or SRS; a row with SRS only counts for the SRS share, not as an ORS measurement.
 :attr:`ParticipantRegister.excluded`.
 
 A sheet is read as validate reads a week sheet (:func:`samrehab_cli.sheets.parse_sheet`): each column at once, each
-distinct value once. The valid participants are kept as columns too (:class:`Participants`, plain lists), which is
-all the outcome tables need: a register of a million participants is read, checked and counted without a row object
-or a data frame.
+distinct value once. The valid participants are kept as columns too (:class:`Participants`, plain lists): a register
+of a million participants is read and checked without a row object, and the outcome tables make their data frame
+from these columns (:mod:`samrehab_cli.participants.frames`).
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from samrehab_cli import errors, sheets
-from samrehab_cli.dates import add_months
 from samrehab_cli.findings import Finding
 from samrehab_cli.participants import rules
 from samrehab_cli.schema import ORS, ORS_SHEET, PARTICIPANTS
@@ -35,9 +34,6 @@ if TYPE_CHECKING:
     from samrehab_cli.storage import crypto
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
-#: a dropout leaves on or before the day this many calendar months after enrolment (docs/utfall.md)
-DROPOUT_MONTHS = 2
-
 
 
 class NoRegisterFiles(errors.SamrehabError):
@@ -66,8 +62,7 @@ class Participants:
     """The valid participants, column by column: entry i of every list is participant i, in the register's order.
 
     ``end`` is None while a participant is active; ``years_without_work`` is a Decimal as typed (None when not
-    given); ``dropout_by`` is the last exit date that makes a dropout (docs/utfall.md: two calendar months after
-    ``start``, clamped to the month's end).
+    given).
     """
 
     participant_id: list[str]
@@ -79,7 +74,6 @@ class Participants:
     labour_support: list[str | None]
     years_without_work: list[Decimal | None]
     comment: list[str | None]
-    dropout_by: list[dt.date]
 
     def __len__(self) -> int:
         return len(self.participant_id)
@@ -193,7 +187,7 @@ def from_sheets(participant_sheets: Sequence[SourceSheet], ors_sheets: Sequence[
     """
     findings = rules.check(participant_sheets, today)
     valid: dict[str, Any] = _valid_columns(participant_sheets, _flagged(findings, "fel"), _PARTICIPANT_KEYS)
-    participants = Participants(**valid, dropout_by=_dropout_days(valid["start"]))  # a valid row has its start
+    participants = Participants(**valid)
     excluded = sum(len(s.sheet.numbers) for s in participant_sheets) - len(participants)
     if not ors_sheets:
         return ParticipantRegister(participants, findings, excluded)
@@ -204,7 +198,7 @@ def from_sheets(participant_sheets: Sequence[SourceSheet], ors_sheets: Sequence[
     return ParticipantRegister(participants, findings + ors_findings, excluded, measurements, ors_excluded)
 
 
-_PARTICIPANT_KEYS = [f.name for f in fields(Participants)][:-1]  # all but dropout_by, which is computed
+_PARTICIPANT_KEYS = [f.name for f in fields(Participants)]
 _ORS_KEYS = [f.name for f in fields(Measurements)]
 
 
@@ -234,8 +228,3 @@ def _valid_columns(sources: Sequence[SourceSheet], bad: dict[tuple[str, str | No
             found += values if keep is None else compress(values, keep)
     return columns
 
-
-def _dropout_days(starts: Sequence[dt.date]) -> list[dt.date]:
-    """The last exit date of a dropout for each start (few distinct days: each is computed once)."""
-    limits = {day: add_months(day, DROPOUT_MONTHS) for day in set(starts)}
-    return list(map(limits.__getitem__, starts))

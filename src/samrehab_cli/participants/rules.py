@@ -36,10 +36,47 @@ Hits = Iterator[tuple[Sequence[int], str, str, Severity | None, dict[str, Any]]]
 
 def check(sources: Sequence[SourceSheet], today: dt.date) -> list[Finding]:
     """Every finding D401–D410 for the participant sheets, in row order."""
+    duplicates = _duplicates(sources)
+    return list(chain.from_iterable(_findings(source, PARTICIPANTS, _participant_rules(source, today, found))
+                                    for source, found in zip(sources, duplicates, strict=True)))
+
+
+#: for a row whose Deltagar-ID is on other rows too: the first other row (its sheet and row index) and how many
+Duplicate = tuple["SourceSheet", int, int]
+
+
+def _duplicates(sources: Sequence[SourceSheet]) -> list[dict[int, Duplicate]]:
+    """For each sheet, its rows whose Deltagar-ID is on another row too (of any sheet). The IDs are counted in C
+    over every sheet's column; only the rows of a repeated one are then looked at."""
     ids = Counter(chain.from_iterable(map(_values_of("participant_id"), sources)))
-    duplicated = {pid for pid, count in ids.items() if count > 1 and pid is not None}
-    return list(chain.from_iterable(_findings(source, PARTICIPANTS, _participant_rules(source, today, duplicated))
-                                    for source in sources))
+    repeated = {pid for pid, count in ids.items() if count > 1 and pid is not None}
+    places: dict[object, list[tuple[int, int]]] = {}  # Deltagar-ID → (sheet's place in sources, row index), in order
+    for at, source in enumerate(sources if repeated else ()):
+        values = _values_of("participant_id")(source)
+        for index in compress(range(len(values)), map(repeated.__contains__, values)):
+            places.setdefault(values[index], []).append((at, index))
+    found: list[dict[int, Duplicate]] = [{} for _ in sources]
+    for rows in places.values():
+        for k, (at, index) in enumerate(rows):
+            other, other_index = rows[1] if k == 0 else rows[0]
+            found[at][index] = (sources[other], other_index, len(rows) - 1)
+    return found
+
+
+def _also_at(source: SourceSheet, duplicate: Duplicate) -> str:
+    """Where the other rows with a row's Deltagar-ID are, as seen from the row's sheet: the first named (``rad 5``,
+    ``fliken Hedemora rad 5`` or ``b.xlsx, fliken Deltagare rad 5``, also for the same file read twice), the rest
+    counted."""
+    other, index, count = duplicate
+    sheet, number = other.sheet.name, other.sheet.numbers[index]
+    if other is source:
+        where = f"rad {number}"
+    elif other.file == source.file and sheet != source.sheet.name:
+        where = f"fliken {sheet} rad {number}"
+    else:
+        where = f"{other.file}, fliken {sheet} rad {number}"
+    more = count - 1
+    return f"finns också på {where}" + (f" (och {more} {'rad' if more == 1 else 'rader'} till)" if more else "")
 
 
 def _values_of(key: str) -> Callable[[SourceSheet], list[Any]]:
@@ -67,9 +104,10 @@ def _findings(source: SourceSheet, schema: Any, hits: Hits, show: Callable[[str]
     return [finding for _, _, finding in found]
 
 
-def _participant_rules(source: SourceSheet, today: dt.date, duplicated: set[object]) -> Hits:
+def _participant_rules(source: SourceSheet, today: dt.date, duplicates: dict[int, Duplicate]) -> Hits:
     """The rows of one sheet that break each rule, found in C over its columns: each distinct value is tested once
-    (:func:`_where`), flags are combined with ``map``."""
+    (:func:`_where`), flags are combined with ``map``. ``duplicates``: the rows whose Deltagar-ID is on another
+    row too (:func:`_duplicates`)."""
     cells = source.sheet.cells
     value = {key: list(map(itemgetter(1), column)) for key, column in cells.items()}  # a Cell is (raw, value)
     empty = {key: _empty(column) for key, column in cells.items()}
@@ -89,8 +127,8 @@ def _participant_rules(source: SourceSheet, today: dt.date, duplicated: set[obje
         return map(eq, value[key], repeat(wanted))
 
     yield where(empty["participant_id"]), "participant_id", "D401", None, {"problem": "saknas"}
-    yield (where(map(duplicated.__contains__, value["participant_id"])) if duplicated else [], "participant_id", "D401",
-           None, {"problem": "finns på flera rader"})
+    for i in sorted(duplicates):
+        yield [i], "participant_id", "D401", None, {"problem": _also_at(source, duplicates[i])}
     yield where(empty["team"]), "team", "D407", None, {}
     yield where(empty["start"]), "start", "D402", None, {"problem": "saknas"}
     yield invalid("start"), "start", "D402", None, {"problem": "är inget datum"}
