@@ -95,6 +95,43 @@ def _decrypt(folder: Path) -> Job:
     return Job(["decrypt", source, "-o", target, "--force"], target, False, lambda book: "2020-v52" in book.sheet_names)
 
 
+def _merge(folder: Path) -> Job:
+    """A register that already holds one file; the inbox brings two more (the new register holds their rows)."""
+    import datetime as dt
+
+    from samrehab_cli.isf import merge
+
+    from merge_files import person, put
+
+    inbox = folder / "inkorg"
+    put(inbox / "Avesta" / "v39.xlsx", {"2020-v39": [person("202039-01", dt.date(1980, 1, 2), 1)]}, minute=1)
+    target = folder / "huvudregister.xlsx"
+    merge.merge(inbox, target, folder / "kvitton", crypto.Passwords([PASSWORD]), today=TODAY, now="2020-12-31 12:00")
+    for n, forbund in enumerate(("Hedemora", "Säter"), start=2):
+        put(inbox / forbund / "v40.xlsx", {"2020-v40": [person(f"202040-{i:02d}", dt.date(1950 + i, n, 3), 10 * n + i)
+                                                        for i in range(1, 31)]}, forbund=forbund, minute=n)
+    return Job(["merge", inbox, "--register", target, "--receipts", folder / "kvitton", "--today", TODAY.isoformat()],
+               target, True, lambda book: len(book.rows("Deltagare")) == 1 + 1 + 2 * 30, (folder / "kvitton",))
+
+
+def _purge(folder: Path) -> Job:
+    """A coordinator's file, merged at ISF with a receipt back: purge clears its confirmed rows."""
+    import datetime as dt
+
+    from samrehab_cli.isf import merge
+
+    from merge_files import person, put
+
+    rows = [person(f"202039-{i:02d}", dt.date(1960 + i, 1, 2), i) for i in range(1, 31)]
+    sent = put(folder / "inkorg" / "Avesta" / "v39.xlsx", {"2020-v39": rows}, per_week=30)
+    result = merge.merge(folder / "inkorg", folder / "isf" / "huvudregister.xlsx", folder / "isf" / "kvitton",
+                         crypto.Passwords([PASSWORD]), today=TODAY, now="2020-12-31 12:00")
+    target = sent.rename(folder / "v39.xlsx")  # the coordinator's copy, in the folder the fault tests act on
+    return Job(["purge", target, "--receipt", result.receipts[0]], target, True,
+               lambda book: all(row[1:] == [None] * len(row[1:]) or not any(row[1:])
+                                for row in book.rows("2020-v39")[1:]))
+
+
 WRITERS = [
     Writer("template", _template),
     Writer("weeks", _weeks),
@@ -103,6 +140,8 @@ WRITERS = [
     Writer("validate --mark", _validate_mark),
     Writer("outcomes -o", _outcomes),
     Writer("decrypt -o", _decrypt, plaintext=True),
+    Writer("merge", _merge),
+    Writer("purge", _purge),
 ]
 
 

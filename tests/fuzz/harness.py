@@ -2,10 +2,10 @@
 
 An entry names the library call the CLI makes for one input file (run in a worker process of
 :mod:`samrehab_cli.storage.pool`, so that an abort, a hang or too much memory is seen, not suffered) and the CLI
-arguments for the same file (run as a real process). To fuzz ``merge`` or ``purge``, add an entry: ``library`` takes
-the damaged file's path and does what the command does with it (merge: ``isf.merge`` of a folder holding it next
-to good files, into a register in a temporary folder; purge: the purge of that file with a receipt made for its good
-twin), and ``cli`` gives the same as arguments.
+arguments for the same file (run as a real process). A new command gets an entry: ``library`` takes the damaged
+file's path and does what the command does with it, and ``cli`` gives the same as arguments. merge reads the damaged
+file from an inbox folder (a dry run in the library, a real merge into a temporary folder through the CLI); purge
+reads it with a receipt that names two rows.
 """
 
 from __future__ import annotations
@@ -64,6 +64,56 @@ def _ors(path: Path) -> object:
     return ors.due(read.load([path], _passwords(), today=TODAY), TODAY, None)
 
 
+def _merge(path: Path) -> object:
+    """The damaged file as the only file of a förbund's folder in an inbox, merged (a dry run: the register's own
+    writing is tested elsewhere); the damaged file's status for the tally."""
+    from samrehab_cli.isf import merge
+
+    inbox = path.parent / "inkorg"
+    (inbox / "Avesta").mkdir(parents=True)
+    (inbox / "Avesta" / path.name).write_bytes(path.read_bytes())
+    result = merge.merge(inbox, path.parent / "huvudregister.xlsx", path.parent / "kvitton", _passwords(),
+                         today=TODAY, now="2020-12-31 12:00", dry_run=True)
+    return result.files[0].status if result.files else "hoppades över"
+
+
+RECEIPT = """KVITTENS FRÅN ISF
+
+Samordningsförbund: Avesta
+Fil: Avesta/v39.xlsx
+SHA-256: {sha}
+Veckor: 2020-v39
+
+Radkontroller (2 rader):
+202039-01 0123456789abcdef0123456789abcdef
+202039-02 fedcba9876543210fedcba9876543210
+"""
+
+
+def _purge(path: Path) -> object:
+    """The damaged file purged with a receipt that names two rows (which no damaged file can match)."""
+    from samrehab_cli.isf import purge
+
+    receipt = path.parent / "kvitto.txt"
+    receipt.write_text(RECEIPT.format(sha="0" * 64), encoding="utf-8")
+    return purge.purge(path, receipt, _passwords())
+
+
+def _merge_cli(path: Path, out: Path) -> list[object]:
+    """A merge of its own for each input: an inbox holding a copy of it, a register beside."""
+    inbox = out / f"inkorg-{path.stem}"
+    (inbox / "Avesta").mkdir(parents=True)
+    (inbox / "Avesta" / path.name).write_bytes(path.read_bytes())
+    return ["merge", inbox, "--register", out / f"huvudregister-{path.stem}.xlsx", "--receipts",
+            out / f"kvitton-{path.stem}", "--today", TODAY.isoformat()]
+
+
+def _purge_cli(path: Path, out: Path) -> list[object]:
+    receipt = out / f"kvitto-{path.stem}.txt"
+    receipt.write_text(RECEIPT.format(sha="0" * 64), encoding="utf-8")
+    return ["purge", path, "--receipt", receipt]
+
+
 REGISTERS = ("register.xlsx", "deltagarregister.xlsx")
 COMMANDS = [
     Command("validate", _validate, lambda p, out: ["validate", p, "--today", TODAY.isoformat(), "--format", "json"]),
@@ -71,6 +121,8 @@ COMMANDS = [
     Command("outcomes", _outcomes, lambda p, out: ["outcomes", "2020", "--register", p, "--today",
                                                    TODAY.isoformat()], REGISTERS),
     Command("ors", _ors, lambda p, out: ["ors", "--due", "--date", TODAY.isoformat(), "--register", p], REGISTERS),
+    Command("merge", _merge, _merge_cli),
+    Command("purge", _purge, _purge_cli),
 ]
 BY_NAME = {command.name: command for command in COMMANDS}
 

@@ -111,7 +111,8 @@ class _Pool(Generic[A, R]):
 
     def _start(self) -> _Worker:
         parent, child = self.context.Pipe()
-        process = self.context.Process(target=_serve, args=(child, self.function, self.memory_limit), daemon=True)
+        # not daemonic, so that a worker may run a pool of its own (a merge under the fuzz suite): _stop ends them
+        process = self.context.Process(target=_serve, args=(child, self.function, self.memory_limit), daemon=False)
         process.start()
         child.close()
         worker = _Worker(process, parent)
