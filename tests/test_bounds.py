@@ -12,6 +12,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from samrehab_cli import errors
 from samrehab_cli.storage import bounds, workbooks
@@ -181,3 +183,23 @@ def test_a_package_of_too_many_parts_or_a_broken_container_is_refused(monkeypatc
         workbooks.read(PLAIN, Path("f.xlsx"))
     with pytest.raises(errors.NotAWorkbook, match="skadad"):
         bounds.xls_size(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, Path("a.xls"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 999_999), st.lists(st.tuples(st.sampled_from("ABCXYZ"),
+                                                                        st.integers(0, 999_999),
+                                                                        st.sampled_from(["", ' s="3"', ' t="s"'])),
+                                                              max_size=4)), max_size=6),
+       st.sampled_from(["", ' spans="1:3"', ' ht="30" customHeight="1"']))
+def test_a_part_of_plain_tags_is_measured_as_the_walk_measures_it(
+        rows: list[tuple[int, list[tuple[str, int, str]]]], extra: str) -> None:
+    part = _sheet(b"".join(b'<row r="%d"%s>' % (number, extra.encode()) + b"".join(
+        b'<c r="%s%d"%s />' % (letter.encode(), cell, more.encode()) for letter, cell, more in cells)
+        + b"</row>" for number, cells in rows))
+    assert bounds._plain(part) == bounds._walk(part)
+
+
+@pytest.mark.parametrize("tag", [b'<c r="A1" cm="1"/>', b"<c/>", b'<x:c r="A1"/>', b'<row r="1" r="2">',
+                                 b'<c r="AA1"/>', b'<c r="A1234567"/>'])
+def test_a_tag_that_stands_out_leaves_the_part_to_the_walk(tag: bytes) -> None:
+    assert bounds._plain(_sheet(b'<row r="1"><c r="A1"/></row>' + tag)) is None

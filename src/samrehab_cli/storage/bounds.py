@@ -6,12 +6,14 @@ A 12 KB file with one cell at ``XFD1048576`` asks for 512 GiB, and the failed al
 with no exception to catch. So each sheet's extent is read from the raw parts first, and a sheet beyond
 :data:`MAX_SHEET_CELLS`, or far sparser than a real one, is refused with a sentence:
 
-- an xlsx sheet part up to :data:`EXACT_PART_BYTES` is walked tag by tag as calamine places cells (a ``<c>`` or
-  ``<row>`` without ``r`` follows the one before it), kept on the safe side where calamine's way is unclear; a
-  larger part (a register of many thousand rows) is measured by the tags that stand out from the plain form Excel,
-  LibreOffice and openpyxl write (``<c r="A123456" s=… t=…>``, ``<row r="123456" …>``): plain tags lie within
-  column Z and the rows of as many digits as their longest row number (A1:Z999999 at most, below
-  :data:`MAX_SHEET_CELLS`), and a part with a tag calamine would place by position is walked whole;
+- an xlsx sheet part up to :data:`EXACT_PART_BYTES` whose tags are all in the plain form Excel, LibreOffice and
+  openpyxl write (``<c r="A123456" s=… t=…>``, ``<row r="123456" …>``, also closed by `` />``) is measured
+  exactly from its row numbers and column letters; any other such part is walked tag by tag as calamine places
+  cells (a ``<c>`` or ``<row>`` without ``r`` follows the one before it), kept on the safe side where calamine's
+  way is unclear; a larger part (a register of many thousand rows) is measured by the tags that stand out from the
+  plain form: plain tags lie within column Z and the rows of as many digits as their longest row number
+  (A1:Z999999 at most, below :data:`MAX_SHEET_CELLS`), and a part with a tag calamine would place by position is
+  walked whole;
 - ``sharedStrings.xml`` may not declare more strings than its size can hold;
 - an .xls is measured from its BIFF records: every cell record and DIMENSIONS record, from the start of each
   workbook stream and from every sheet offset it names (calamine seeks to those).
@@ -47,9 +49,12 @@ _TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?(row|c)(?=[\s/>])" + _ATTRIBUTES + 
 #: a plain tag whose row has ``n`` digits, for the rows plain tags can reach
 _PLAIN_ROW = {n: re.compile(rb'<(?:c r="[A-Z]|row r=")\d{%d}"' % n) for n in range(6, 1, -1)}
 #: a cell or row tag not in the plain form (three patterns: one with a namespace prefix costs a pass of its own)
-_CELL_STANDS_OUT = re.compile(rb'<c(?! r="[A-Z]\d{1,6}"(?: [st]="[\w.]*")*/?>)(?=[\s/>])')
-_ROW_STANDS_OUT = re.compile(rb'<row(?! r="\d{1,6}"(?: (?!r=)[\w:]+="[^"<>]*")*/?>)(?=[\s/>])')
+_CELL_STANDS_OUT = re.compile(rb'<c(?! r="[A-Z]\d{1,6}"(?: [st]="[\w.]*")* ?/?>)(?=[\s/>])')
+_ROW_STANDS_OUT = re.compile(rb'<row(?! r="\d{1,6}"(?: (?!r=)[\w:]+="[^"<>]*")* ?/?>)(?=[\s/>])')
 _PREFIXED = re.compile(rb":(?:c|row)[\s/>]")
+#: in a part of plain tags only: every row and cell number, and every cell's column letter
+_PLAIN_NUMBER = re.compile(rb'<(?:c r="[A-Z]|row r=")(\d+)"')
+_PLAIN_COLUMN = re.compile(rb'<c r="([A-Z])')
 _R = re.compile(rb"""(?:^|\s)r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _CELL_REFERENCE = re.compile(rb"([A-Za-z]{1,7})(\d{1,12})")
 _ROW_NUMBER = re.compile(rb"\+?(\d{1,12})")
@@ -131,10 +136,20 @@ def xlsx_size(package: zipfile.ZipFile, members: list[zipfile.ZipInfo], path: Pa
     for info in members:
         data = package.read(info)
         try:
-            sizes.append(_walk(data) if len(data) <= EXACT_PART_BYTES else _coarse(data))
+            sizes.append(_coarse(data) if len(data) > EXACT_PART_BYTES else _plain(data) or _walk(data))
         except _Unreadable:
             raise errors.NotAWorkbook(path=path, reason=f"fliken {sheet} är skadad") from None
     return max(sizes, key=lambda s: s.area)
+
+
+def _plain(data: bytes) -> Size | None:
+    """A part whose tags are all in the plain form, measured exactly as :func:`_walk` would, in a few passes in C
+    (a file from Excel, LibreOffice or samrehab: ~30 times faster); None when a tag stands out."""
+    if _PREFIXED.search(data) or _CELL_STANDS_OUT.search(data) or _ROW_STANDS_OUT.search(data):
+        return None
+    rows = max(map(int, set(_PLAIN_NUMBER.findall(data))), default=0)
+    columns = max(set(_PLAIN_COLUMN.findall(data)), default=b"@")[0] - 64
+    return Size(rows, columns, data.count(b'<c r="'))
 
 
 def _walk(data: bytes) -> Size:
