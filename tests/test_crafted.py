@@ -56,3 +56,30 @@ def test_each_command_ends_with_one_swedish_line(name: str, tmp_path: Path) -> N
     assert "S101" in ran["validate"].stdout
     assert path.read_bytes() == before
     assert not (tmp_path / "klartext.xlsx").exists()
+
+
+def test_a_merge_of_good_files_takes_every_crasher_as_a_problem(tmp_path: Path) -> None:
+    """Every crafted file in one inbox beside two good files, merged by a real process: the good files' rows are in
+    the register, each crafted file is in Inkomna filer as not opened and in Problem with its reason, exit 1."""
+    from merge_files import load, person, put
+
+    inbox = tmp_path / "inkorg"
+    for number, forbund in enumerate(("Avesta", "Hedemora"), start=1):
+        put(inbox / forbund / "v39.xlsx", {"2020-v39": [person(f"202039-0{number}", TODAY.replace(1980), number)]},
+            forbund=forbund, minute=number)
+    for name in CRASHERS:
+        (inbox / "Säter" / name).parent.mkdir(parents=True, exist_ok=True)
+        (inbox / "Säter" / name).write_bytes((CRAFTED / name).read_bytes())
+    passwords = tmp_path / "losenord.txt"
+    passwords.write_text(PASSWORD + "\n", encoding="utf-8")
+    passwords.chmod(0o600)
+    ran = run_all([["merge", inbox, "--register", tmp_path / "huvudregister.xlsx", "--receipts", tmp_path / "kvitton",
+                    "--password-file", passwords, "--today", TODAY.isoformat()]], timeout=300)[0]
+    assert ran.code == 1 and "Traceback" not in ran.output and "panicked" not in ran.output, ran
+    assert ran.peak_mb < MEMORY_MB, ran.peak_mb
+    register = load(tmp_path / "huvudregister.xlsx")
+    assert set(register.participants) == {("Avesta", "202039-01"), ("Hedemora", "202039-02")}
+    statuses = {entry.name: entry.status for entry in register.files.values()}
+    assert {name: statuses.get(f"Säter/{name}") for name in CRASHERS} == dict.fromkeys(CRASHERS, "kunde inte öppnas")
+    described = {p.file for p in register.problems if p.description}
+    assert {f"Säter/{name}" for name in CRASHERS} <= described

@@ -3,16 +3,17 @@
 Each round runs the two one after the other, the order swapped every round (A B, B A, …), so a noisy neighbour on
 this shared machine slows both alike; the figure is the median of the rounds' ratios, with their min and max. A
 process's peak memory is its own maximum resident size, as ``getrusage(RUSAGE_CHILDREN)`` counts it, taken for
-that one child alone from ``os.wait4`` (RUSAGE_CHILDREN itself keeps the maximum over all children so far).
+that one child alone from ``os.wait4`` (RUSAGE_CHILDREN itself keeps the maximum over all children so far), and
+started from a small launcher process (``launcher.py``), so that it is not the pytest process's peak.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import subprocess
 import sys
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,21 +50,31 @@ class Run:
     peak_kib: int
 
 
+_LAUNCHER: subprocess.Popen[str] | None = None
+
+
+def _launcher() -> subprocess.Popen[str]:
+    """The small process that starts the measured ones (``launcher.py``: why), started on first use."""
+    global _LAUNCHER
+    if _LAUNCHER is None or _LAUNCHER.poll() is not None:
+        _LAUNCHER = subprocess.Popen([sys.executable, str(HERE / "launcher.py")], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True)
+    return _LAUNCHER
+
+
 def run(command: Command) -> Run:
-    """Start ``command``, wait for it, and return its wall time and peak resident memory (output discarded)."""
-    env = {**os.environ, **command.env}
-    start = time.perf_counter()
-    process = subprocess.Popen(command.argv, env=env, cwd=command.cwd, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    error = process.stderr.read().decode(errors="replace") if process.stderr else ""
-    if process.stderr:
-        process.stderr.close()
-    if process.returncode not in command.codes:
-        raise AssertionError(f"{command.label} ended with {process.returncode}: {error[-2000:]}")
-    return Run(seconds, usage.ru_maxrss)  # KiB on Linux
+    """Start ``command`` (from the launcher), wait for it, and return its wall time and peak resident memory (output
+    discarded)."""
+    launcher = _launcher()
+    assert launcher.stdin is not None and launcher.stdout is not None
+    asked = {"argv": list(command.argv), "env": {**os.environ, **command.env},
+             "cwd": str(command.cwd) if command.cwd else None}
+    launcher.stdin.write(json.dumps(asked) + "\n")
+    launcher.stdin.flush()
+    done = json.loads(launcher.stdout.readline())
+    if done["code"] not in command.codes:
+        raise AssertionError(f"{command.label} ended with {done['code']}: {done['stderr']}")
+    return Run(done["seconds"], done["peak_kib"])  # KiB on Linux
 
 
 @dataclass(frozen=True)
