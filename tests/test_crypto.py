@@ -160,6 +160,9 @@ def test_decrypted_xls_never_touches_disk(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setattr(tempfile, "TemporaryFile", no_disk)
     monkeypatch.setattr(tempfile, "NamedTemporaryFile", no_disk)
     monkeypatch.setattr(tempfile, "mkstemp", no_disk)
+    from msoffcrypto.format import xls97
+
+    monkeypatch.setattr(xls97, "tempfile", tempfile)  # as msoffcrypto-tool has it, before samrehab has met an .xls
     from tests.conftest import OFFICE
 
     data = (OFFICE / "rc4cryptoapi_password.xls").read_bytes()

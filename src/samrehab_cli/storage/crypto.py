@@ -176,11 +176,13 @@ def _office_file(data: bytes, path: Path) -> Any:  # an msoffcrypto BaseOfficeFi
     from msoffcrypto import exceptions as mso
 
     try:
-        return msoffcrypto.OfficeFile(io.BytesIO(data))
+        office = msoffcrypto.OfficeFile(io.BytesIO(data))
     except (mso.FileFormatError, OSError, ValueError, AssertionError) as exc:
         raise errors.NotAWorkbook(path=path, reason="okänt filformat") from exc
     except Exception as exc:  # olefile and struct raise many kinds on a damaged file
         raise errors.NotAWorkbook(path=path, reason="filen är skadad") from exc
+    _xls_in_memory()
+    return office
 
 
 def _encryption_kind(data: bytes, path: Path, office: Any) -> str | None:
@@ -318,18 +320,21 @@ def intact(office: Any) -> bool:
 
 
 def _msoffcrypto() -> Any:  # the module (untyped), imported on first use: it is slow to import
-    """Import msoffcrypto-tool, keeping decrypted .xls data in memory.
+    import msoffcrypto
+
+    agile.install()  # the key derivation in C, when it was built (storage/agile.py)
+    return msoffcrypto
+
+
+def _xls_in_memory() -> None:
+    """Keep decrypted .xls data in memory, once ``OfficeFile`` has met an .xls (and imported its module).
 
     msoffcrypto-tool rebuilds a decrypted .xls in ``tempfile.TemporaryFile()``, i.e. plaintext on disk. Its xls
     module gets a namespace whose ``TemporaryFile`` is an in-memory buffer instead (olefile writes to any seekable
-    file object), so decrypted data never leaves memory.
+    file object), so decrypted data never leaves memory. (Not imported for an xlsx: 9 ms of every start.)
     """
     import types
 
-    import msoffcrypto
-    from msoffcrypto.format import xls97
-
-    if not isinstance(xls97.tempfile, types.SimpleNamespace):
+    xls97: Any = sys.modules.get("msoffcrypto.format.xls97")
+    if xls97 is not None and not isinstance(xls97.tempfile, types.SimpleNamespace):
         xls97.tempfile = types.SimpleNamespace(TemporaryFile=io.BytesIO)
-    agile.install()  # the key derivation in C, when it was built (storage/agile.py)
-    return msoffcrypto

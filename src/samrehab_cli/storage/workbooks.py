@@ -58,6 +58,7 @@ class Workbook:
     max_cells: int | None = None
     _book: Any = field(default=None, repr=False)  # a CalamineWorkbook (the library has no types)
     _data: bytes = field(default=b"", repr=False)
+    _zip: zipfile.ZipFile | None = field(default=None, repr=False)  # the package, its directory read once
     _parts: dict[str, list[zipfile.ZipInfo]] = field(default_factory=dict, repr=False)
     _xls_size: bounds.Size | None = field(default=None, repr=False)
     _cells_read: int = field(default=0, repr=False)
@@ -67,8 +68,9 @@ class Workbook:
         """How far the sheet ``name`` reaches, measured without reading it; refused when beyond the bounds."""
         size = self._xls_size or self._sizes.get(name)
         if size is None:
-            with _package(self._data, self.path) as package:
-                size = self._sizes[name] = bounds.xlsx_size(package, self._parts.get(name, []), self.path, name)
+            assert self._zip is not None  # an xlsx keeps its package
+            with _parsing(self.path):
+                size = self._sizes[name] = bounds.xlsx_size(self._zip, self._parts.get(name, []), self.path, name)
         bounds.check(size, self.path, name)
         return size
 
@@ -104,26 +106,24 @@ def read(data: bytes, path: Path, *, max_cells: int | None = None) -> Workbook:
     elif not data.startswith(crypto.ZIP_MAGIC):
         raise errors.NotAWorkbook(path=path, reason="okänt filformat")
     else:
-        with _package(data, path) as package:
+        package = _package(data, path)
+        with _parsing(path):
             check_package(package, path)
             properties = _custom_properties(package, path)
-            with _parsing(path):
-                bounds.check_shared_strings(package, path)
-                parts = bounds.sheet_parts(package)
+            bounds.check_shared_strings(package, path)
+            parts = bounds.sheet_parts(package)
         book = _calamine(data, path, "xlsx", properties)
-        book._parts = parts
+        book._parts, book._zip = parts, package
     book._data, book.max_cells = data, max_cells
     return book
 
 
-@contextlib.contextmanager
-def _package(data: bytes, path: Path) -> Iterator[zipfile.ZipFile]:
+def _package(data: bytes, path: Path) -> zipfile.ZipFile:
+    """The zip package in memory (kept open by the workbook: each sheet is measured from it)."""
     try:
-        package = zipfile.ZipFile(io.BytesIO(data))
+        return zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError):
         raise errors.NotAWorkbook(path=path, reason="filen är trasig eller ofullständig") from None
-    with package, _parsing(path):
-        yield package
 
 
 @contextlib.contextmanager
