@@ -109,3 +109,52 @@ def test_two_merges_at_once_lose_nothing(inbox: Path, tmp_path: Path) -> None:
     reference = tmp_path / "hel"
     _complete(inbox, reference)
     assert _rows(load(tmp_path / "h.xlsx")) == _rows(load(reference / "h.xlsx"))
+
+
+def _children(pid: int) -> set[int]:
+    """The live processes whose parent is ``pid`` (from /proc; a zombie has ended)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] not in ("Z", "X"):
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_a_killed_merge_leaves_no_worker_behind(tmp_path: Path) -> None:
+    """SIGKILL gives the merge no time to stop its workers: they see that their parent is gone and end themselves
+    (a sibling forked later holds the other end of each pipe, so the pipe alone does not tell them)."""
+    inbox = tmp_path / "inkorg"
+    for n in range(6):  # one file a förbund: no password hint from a file before; each costs 12 key derivations
+        put(inbox / f"Förbund {n}" / "v39.xlsx", {"2020-v39": [person(f"202039-0{n + 1}", D(1970 + n, 1, 2), n)]},
+            forbund=f"Förbund {n}", minute=n)
+    passwords = tmp_path / "losenord.txt"
+    passwords.write_text("".join(f"fel-{n}\n" for n in range(11)) + PASSWORD + "\n", encoding="utf-8")
+    passwords.chmod(0o600)
+    command = [*_command(inbox, tmp_path), "--password-file", str(passwords)]
+    merging = subprocess.Popen(command, env={**os.environ, "SAMREHAB_PURE_KDF": "1"}, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    workers: set[int] = set()
+    while len(workers) < 2 and merging.poll() is None and time.monotonic() < deadline:
+        workers = _children(merging.pid)
+        time.sleep(0.01)
+    assert len(workers) == 2 and merging.poll() is None, "the merge ended before its workers were seen"
+    merging.send_signal(signal.SIGKILL)
+    merging.wait()
+    deadline = time.monotonic() + 30
+    while any(map(_alive, workers)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(map(_alive, workers)), "a worker outlived its killed merge"

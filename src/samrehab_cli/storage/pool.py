@@ -9,7 +9,7 @@ replaced, and its item comes back as :attr:`Done.died`, a Swedish reason: the ru
 Each worker handles one item at a time, so the item in a worker that died is known exactly. At most a few items
 more than there are workers are sent ahead of the first one not yet yielded, so memory stays flat however many
 items there are. Data travels through pipes between the processes, never through files; workers ignore Ctrl-C,
-which the parent handles (it stops them all).
+which the parent handles (it stops them all), and end by themselves when the parent is killed.
 """
 
 from __future__ import annotations
@@ -31,6 +31,9 @@ R = TypeVar("R")
 #: a worker may hold this much memory (address space) before an allocation fails; the largest workbook samrehab
 #: accepts needs a few hundred MB while it is read
 MEMORY_LIMIT = 1024 * 1024 * 1024
+#: how often (seconds) an idle worker checks that its parent is still there: a pipe's end held by a sibling forked
+#: later keeps it open, so a killed parent is not always an end of file
+_ORPHAN_CHECK = 0.5
 
 
 @dataclass(frozen=True)
@@ -200,8 +203,12 @@ def _serve(conn: Connection, function: Callable[[Any], Any], memory_limit: int |
     _quiet()
     if memory_limit is not None:
         _limit_memory(memory_limit)
+    parent = os.getppid()
     while True:
         try:
+            while not conn.poll(_ORPHAN_CHECK):
+                if os.getppid() != parent:  # the parent was killed (SIGKILL gives it no time to stop us): go too
+                    return
             task = conn.recv()
         except (EOFError, OSError):
             return
