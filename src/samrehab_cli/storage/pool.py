@@ -204,6 +204,7 @@ def _serve(conn: Connection, function: Callable[[Any], Any], memory_limit: int |
     if memory_limit is not None:
         _limit_memory(memory_limit)
     parent = os.getppid()
+    _end_with_parent()
     while True:
         try:
             while not conn.poll(_ORPHAN_CHECK):
@@ -223,6 +224,16 @@ def _serve(conn: Connection, function: Callable[[Any], Any], memory_limit: int |
             conn.send(answer)
         except Exception as exc:  # the answer could not be pickled: say so rather than die
             conn.send((index, "error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+
+
+def _end_with_parent() -> None:
+    """On Linux the kernel ends the worker when its parent dies, also in the middle of an item or of sending a large
+    answer (``PR_SET_PDEATHSIG``); elsewhere an idle worker notices it within :data:`_ORPHAN_CHECK`."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(Exception):
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
 
 
 def _quiet() -> None:
