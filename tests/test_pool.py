@@ -141,3 +141,21 @@ def test_a_parent_holding_much_memory_does_not_starve_its_workers() -> None:
         assert [summary(d) for d in pool.run(work, ["a", "b", "greedy"], workers=2)] == ["A", "B", "MemoryError"]
     finally:
         reserved.close()
+
+
+def test_a_run_left_unfinished_does_not_hold_up_the_exit() -> None:
+    """The program ends while a run still has workers (its results kept, not exhausted): daemonic workers are ended
+    at exit, so the process does not wait for them. A nesting run's workers are not daemonic (a process would wait
+    for them at exit: its caller must finish or close the run, as the fuzz suite does)."""
+    import subprocess
+    import sys
+
+    script = ("import sys; from samrehab_cli.storage import pool\n"
+              "kept = pool.run(str.upper, ['a'] * 50, workers=2, nesting=sys.argv[1] == 'nesting')\n"
+              "next(kept)\n"
+              "import multiprocessing; print(sorted(p.daemon for p in multiprocessing.active_children()))\n"
+              "if sys.argv[1] == 'nesting': kept.close()\n")
+    ended = subprocess.run([sys.executable, "-c", script, "plain"], capture_output=True, text=True, timeout=30)
+    assert ended.returncode == 0 and ended.stdout.strip() == "[True, True]", ended
+    nesting = subprocess.run([sys.executable, "-c", script, "nesting"], capture_output=True, text=True, timeout=30)
+    assert nesting.returncode == 0 and nesting.stdout.strip() == "[False, False]", nesting

@@ -68,7 +68,7 @@ def test_library(command: Command) -> None:
         tasks = [(command.name, data, suffix_of(data)) for _, data in inputs]
         failures = []
         for (seed, data), done in zip(inputs, pool.run(run_one, tasks, workers=2, timeout=10,
-                                                       memory_limit=memory_limit()), strict=True):
+                                                       memory_limit=memory_limit(), nesting=True), strict=True):
             COUNTS[f"{command.name} (bibliotek)"][done.value or ("dog" if done.died else "undantag")] += 1
             if not done.ok:
                 why = done.died or f"{type(done.error).__name__}: {done.error}"

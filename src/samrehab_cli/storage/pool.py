@@ -58,11 +58,14 @@ def workers_for(count: int) -> int:
 
 
 def run(function: Callable[[A], R], items: Iterable[A], *, workers: int, timeout: float | None = None,
-        memory_limit: int | None = MEMORY_LIMIT, prepare: Callable[[A], A] | None = None) -> Iterator[Done[A, R]]:
+        memory_limit: int | None = MEMORY_LIMIT, prepare: Callable[[A], A] | None = None,
+        nesting: bool = False) -> Iterator[Done[A, R]]:
     """``function(item)`` for every item, in worker processes (``workers`` of them; 0 runs them here, one after
     another, with no protection against a dying process). ``function`` must be importable by name: a worker may be
     a fresh interpreter (Windows). ``prepare`` turns an item into what is sent, at the moment it is sent, so that it
-    can use what earlier items taught (the :class:`Done` carries the item as prepared).
+    can use what earlier items taught (the :class:`Done` carries the item as prepared). Workers are daemonic (ended
+    at exit whatever happened) unless ``nesting``: Python lets no daemonic process start one of its own, and a worker
+    that runs a pool (a merge under the fuzz suite) must.
     """
     todo = list(items)
     ready = prepare or (lambda item: item)
@@ -75,7 +78,7 @@ def run(function: Callable[[A], R], items: Iterable[A], *, workers: int, timeout
             except BaseException as exc:  # a Rust panic from a reader is a BaseException
                 yield Done(item, error=exc)
         return
-    yield from _Pool(function, todo, workers, timeout, memory_limit, ready).results()
+    yield from _Pool(function, todo, workers, timeout, memory_limit, ready, not nesting).results()
 
 
 class _Worker:
@@ -89,8 +92,9 @@ class _Worker:
 
 class _Pool(Generic[A, R]):
     def __init__(self, function: Callable[[A], R], items: Sequence[A], size: int, timeout: float | None,
-                 memory_limit: int | None, prepare: Callable[[A], A]) -> None:
+                 memory_limit: int | None, prepare: Callable[[A], A], daemon: bool) -> None:
         self.function, self.items, self.size = function, list(items), min(size, len(items))
+        self.daemon = daemon
         self.prepare = prepare
         self.timeout, self.memory_limit = timeout, memory_limit
         self.context: Any = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
@@ -114,8 +118,8 @@ class _Pool(Generic[A, R]):
 
     def _start(self) -> _Worker:
         parent, child = self.context.Pipe()
-        # not daemonic, so that a worker may run a pool of its own (a merge under the fuzz suite): _stop ends them
-        process = self.context.Process(target=_serve, args=(child, self.function, self.memory_limit), daemon=False)
+        process = self.context.Process(target=_serve, args=(child, self.function, self.memory_limit),
+                                       daemon=self.daemon)
         process.start()
         child.close()
         worker = _Worker(process, parent)
