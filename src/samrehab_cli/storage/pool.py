@@ -118,7 +118,7 @@ class _Pool(Generic[A, R]):
 
     def _start(self) -> _Worker:
         parent, child = self.context.Pipe()
-        process = self.context.Process(target=_serve, args=(child, self.function, self.memory_limit),
+        process = self.context.Process(target=_serve, args=(child, self.function, self.memory_limit, os.getpid()),
                                        daemon=self.daemon)
         process.start()
         child.close()
@@ -201,13 +201,12 @@ def _death(process: Any) -> str:
     return f"läsningen avbröts (slutkod {code})"
 
 
-def _serve(conn: Connection, function: Callable[[Any], Any], memory_limit: int | None) -> None:
+def _serve(conn: Connection, function: Callable[[Any], Any], memory_limit: int | None, parent: int) -> None:
     """A worker: take (index, item) from the pipe, send back (index, "value" or "error", payload), until None."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _quiet()
     if memory_limit is not None:
         _limit_memory(memory_limit)
-    parent = os.getppid()
     _end_with_parent()
     while True:
         try:
