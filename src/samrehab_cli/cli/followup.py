@@ -57,8 +57,7 @@ def envelopes(
     assert path is not None
     result = allocation.make(path, common.read_passwords(password_file, password_stdin), count=count,
                              today=today(), forbund=forbund, continued=continue_list is not None)
-    assert chosen.show is not None
-    chosen.show(result)
+    chosen.render(result)
 
 
 def reminders(
@@ -93,8 +92,7 @@ def reminders(
     result = followup.reminders(common.default_path("register", register, REGISTER),
                                 common.read_passwords(password_file, password_stdin),
                                 common.date_or_today(from_date), weeks, folder=output, force=force)
-    assert chosen.show is not None
-    chosen.show(result)
+    chosen.render(result)
 
 
 def surveys(
@@ -151,8 +149,7 @@ def surveys(
                               common.read_passwords(password_file, password_stdin),
                               followup.Window(first=first, last=last), sent_log=sent, mark_sent=mark_sent,
                               folder=output, today=today(), plaintext=list_csv if plaintext else None, force=force)
-    assert chosen.show is not None
-    chosen.show(result)
+    chosen.render(result)
     if plaintext and result.files:
         common.warn("e-post- och SMS-listorna är okrypterade CSV-filer med kontaktuppgifter. Radera dem så snart "
                     "utskicket är gjort.")
@@ -181,8 +178,7 @@ def purge(
 
     chosen = formats.PURGE.choose(output_format)
     result = purging.purge(file, receipt, common.read_passwords(password_file, password_stdin))
-    assert chosen.show is not None
-    chosen.show(result)
+    chosen.render(result)
     raise typer.Exit(1 if result.changed else 0)
 
 

@@ -53,19 +53,18 @@ def merge(
 
         samrehab merge inkorg/ --allocation kuvert-Avesta.xlsx --allocation kuvert-Hedemora.xlsx
     """
-    from samrehab_cli.dates import now, today
+    from samrehab_cli.dates import now
     from samrehab_cli.isf import merge as merging
 
     chosen = formats.MERGE.choose(output_format)
     folder = common.default_path("inbox", inbox, "inkorg")
-    day = common.date_or_today(today_option) if today_option else today()
+    day = common.date_or_today(today_option)
     passwords = common.read_passwords(password_file, password_stdin)
     with common.progress("Läser in filer") as progress:
         result = merging.merge(folder, common.default_path("register", register, "huvudregister.xlsx"),
                                common.default_path("receipts", receipts, "kvitton"), passwords, today=day, now=now(),
                                dry_run=dry_run, retry=retry, allocations=allocation or (), progress=progress)
-    assert chosen.show is not None
-    chosen.show(result)
+    chosen.render(result)
     if result.not_retried and chosen.name == "human":
         count = len(result.not_retried)
         files = "1 fil" if count == 1 else f"{count} filer"
@@ -101,6 +100,5 @@ def status(
     result = checking.status(common.default_path("register", register, "huvudregister.xlsx"),
                              common.read_passwords(password_file, password_stdin),
                              common.date_or_today(today_option))
-    assert chosen.show is not None
-    chosen.show(result)
+    chosen.render(result)
     raise typer.Exit(0 if result.audit.intact else 1)

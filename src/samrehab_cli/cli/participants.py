@@ -98,8 +98,7 @@ def outcomes(
             common.warn(f"{result.excluded_rows} rader med fel är inte med i rapporten. Se dem med "
                         f"{shell.command('samrehab', 'outcomes', wanted.label, *_register_words(register))}.")
     else:
-        assert chosen.show is not None
-        chosen.show(result)
+        chosen.render(result)
     if data.has_errors:
         raise typer.Exit(1)
 
@@ -151,8 +150,7 @@ def ors(
     if _nothing_counts(data):
         _refuse_with_errors(data, as_json=chosen.name == "json", written=False, strict=False)
     result = ors_lib.due(data, day, team.strip() if team else None)
-    assert chosen.show is not None
-    chosen.show(result)
+    chosen.render(result)
     if data.has_errors:
         raise typer.Exit(1)
 

@@ -288,8 +288,7 @@ def validate(
 
         with common.working(f"Märker upp en kopia av {paths[0]} …"):
             marked = markup.marked_copy(first.opened, paths[0], passwords, first.findings)
-    assert chosen.show is not None
-    chosen.show(checked.report)
+    chosen.render(checked.report)
     if output is not None:
         if marked is None or first.opened is None:
             common.say(f"Ingen granskad kopia skrevs: {paths[0]} kunde inte öppnas.", err=True)
@@ -320,5 +319,4 @@ def rules(
     from samrehab_cli.catalog import RULES
 
     chosen = formats.RULES.choose(output_format)
-    assert chosen.show is not None
-    chosen.show(RULES)
+    chosen.render(RULES)

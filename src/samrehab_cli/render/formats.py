@@ -36,6 +36,12 @@ class Format:
         """The renderer that prints the result on standard out (None for a file format)."""
         return None if self.file else self._resolve(self.renderer)
 
+    def render(self, result: Any) -> None:
+        """Print ``result`` in this format on standard out (a file format is written with -o, never printed)."""
+        show = self.show
+        assert show is not None, f"--format {self.name} makes a file, it is not printed"
+        show(result)
+
     @property
     def save(self) -> Callable[[Any], bytes] | None:
         """The renderer that makes the bytes of the file written with -o (None for a format that is only printed)."""
