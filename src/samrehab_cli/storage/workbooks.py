@@ -57,7 +57,6 @@ class Workbook:
     encryption: crypto.Encryption | None = None
     max_cells: int | None = None
     _book: Any = field(default=None, repr=False)  # a CalamineWorkbook (the library has no types)
-    _data: bytes = field(default=b"", repr=False)
     _zip: zipfile.ZipFile | None = field(default=None, repr=False)  # the package, its directory read once
     _parts: dict[str, list[zipfile.ZipInfo]] = field(default_factory=dict, repr=False)
     _xls_size: bounds.Size | None = field(default=None, repr=False)
@@ -114,7 +113,7 @@ def read(data: bytes, path: Path, *, max_cells: int | None = None) -> Workbook:
             parts = bounds.sheet_parts(package)
         book = _calamine(data, path, "xlsx", properties)
         book._parts, book._zip = parts, package
-    book._data, book.max_cells = data, max_cells
+    book.max_cells = max_cells
     return book
 
 
