@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from tests.processes import run_all, swedish_line
+from tests.writers import password_file
 
 from samrehab_cli.registration.validate import validate_file
 from samrehab_cli.storage import crypto
@@ -39,9 +40,7 @@ def test_validate_through_the_library_gives_s101(name: str) -> None:
 def test_each_command_ends_with_one_swedish_line(name: str, tmp_path: Path) -> None:
     path = CRAFTED / name
     before = path.read_bytes()
-    passwords = tmp_path / "losenord.txt"
-    passwords.write_text(PASSWORD + "\n", encoding="utf-8")
-    passwords.chmod(0o600)
+    passwords = password_file(tmp_path)
     commands = {
         "validate": ["validate", path, "--today", TODAY.isoformat()],
         "decrypt": ["decrypt", path, "-o", tmp_path / "klartext.xlsx"],
@@ -70,9 +69,7 @@ def test_a_merge_of_good_files_takes_every_crasher_as_a_problem(tmp_path: Path) 
     for name in CRASHERS:
         (inbox / "Säter" / name).parent.mkdir(parents=True, exist_ok=True)
         (inbox / "Säter" / name).write_bytes((CRAFTED / name).read_bytes())
-    passwords = tmp_path / "losenord.txt"
-    passwords.write_text(PASSWORD + "\n", encoding="utf-8")
-    passwords.chmod(0o600)
+    passwords = password_file(tmp_path)
     ran = run_all([["merge", inbox, "--register", tmp_path / "huvudregister.xlsx", "--receipts", tmp_path / "kvitton",
                     "--password-file", passwords, "--today", TODAY.isoformat()]], timeout=300)[0]
     assert ran.code == 1 and "Traceback" not in ran.output and "panicked" not in ran.output, ran

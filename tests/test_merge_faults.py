@@ -111,25 +111,24 @@ def test_two_merges_at_once_lose_nothing(inbox: Path, tmp_path: Path) -> None:
     assert _rows(load(tmp_path / "h.xlsx")) == _rows(load(reference / "h.xlsx"))
 
 
-def _children(pid: int) -> set[int]:
-    """The live processes whose parent is ``pid`` (from /proc; a zombie has ended)."""
-    found = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid and fields[0] not in ("Z", "X"):
-            found.add(int(stat.parent.name))
-    return found
+def _state(stat: Path) -> tuple[str, int] | None:
+    """A process's state and parent from its ``/proc/PID/stat`` (None: it is gone)."""
+    try:
+        fields = stat.read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return fields[0], int(fields[1])
 
 
 def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state not in ("Z", "X")
+    state = _state(Path(f"/proc/{pid}/stat"))
+    return state is not None and state[0] not in ("Z", "X")  # a zombie has ended
+
+
+def _children(pid: int) -> set[int]:
+    """The live processes whose parent is ``pid``."""
+    return {int(stat.parent.name) for stat in Path("/proc").glob("[0-9]*/stat")
+            if (state := _state(stat)) is not None and state[1] == pid and state[0] not in ("Z", "X")}
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")

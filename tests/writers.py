@@ -1,21 +1,24 @@
 """Every command that writes a file, as one list (:data:`WRITERS`) for the kill, fault and plaintext tests.
 
 A :class:`Writer` makes its inputs in a fresh folder and says what it writes (``target``), whether that opens with
-the tests' password, and how a complete new target looks. To add a command (``merge``, ``purge``): one more entry,
-whose ``prepare`` writes the old target and the inputs and returns the :class:`Job` (with ``others`` naming what
-else it writes, such as merge's receipts folder).
+the tests' password, and how a complete new target looks. A new command gets one more entry, whose ``prepare``
+writes the old target and the inputs and returns the :class:`Job` (with ``others`` naming what else it writes, such
+as merge's receipts folder).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from tests.register_files import person, write_register
 
+from samrehab_cli.isf import merge
 from samrehab_cli.storage import crypto, workbooks
 
+import merge_files
 from conftest import FORBUND, PASSWORD, TODAY, make_workbook
 
 ROW = {"consent": "Ja", "meeting_date": "2020-09-21", "envelope": 3, "personnummer": "199102051233",
@@ -97,39 +100,27 @@ def _decrypt(folder: Path) -> Job:
 
 def _merge(folder: Path) -> Job:
     """A register that already holds one file; the inbox brings two more (the new register holds their rows)."""
-    import datetime as dt
-
-    from samrehab_cli.isf import merge
-
-    from merge_files import person, put
-
     inbox = folder / "inkorg"
-    put(inbox / "Avesta" / "v39.xlsx", {"2020-v39": [person("202039-01", dt.date(1980, 1, 2), 1)]}, minute=1)
+    first = merge_files.person("202039-01", dt.date(1980, 1, 2), 1)
+    merge_files.put(inbox / "Avesta" / "v39.xlsx", {"2020-v39": [first]}, minute=1)
     target = folder / "huvudregister.xlsx"
-    merge.merge(inbox, target, folder / "kvitton", crypto.Passwords([PASSWORD]), today=TODAY, now="2020-12-31 12:00")
+    merge.merge(inbox, target, folder / "kvitton", crypto.Passwords([PASSWORD]), today=TODAY, now=merge_files.NOW)
     for n, forbund in enumerate(("Hedemora", "Säter"), start=2):
-        put(inbox / forbund / "v40.xlsx", {"2020-v40": [person(f"202040-{i:02d}", dt.date(1950 + i, n, 3), 10 * n + i)
-                                                        for i in range(1, 31)]}, forbund=forbund, minute=n)
+        rows = [merge_files.person(f"202040-{i:02d}", dt.date(1950 + i, n, 3), 10 * n + i) for i in range(1, 31)]
+        merge_files.put(inbox / forbund / "v40.xlsx", {"2020-v40": rows}, forbund=forbund, minute=n)
     return Job(["merge", inbox, "--register", target, "--receipts", folder / "kvitton", "--today", TODAY.isoformat()],
                target, True, lambda book: len(book.rows("Deltagare")) == 1 + 1 + 2 * 30, (folder / "kvitton",))
 
 
 def _purge(folder: Path) -> Job:
     """A coordinator's file, merged at ISF with a receipt back: purge clears its confirmed rows."""
-    import datetime as dt
-
-    from samrehab_cli.isf import merge
-
-    from merge_files import person, put
-
-    rows = [person(f"202039-{i:02d}", dt.date(1960 + i, 1, 2), i) for i in range(1, 31)]
-    sent = put(folder / "inkorg" / "Avesta" / "v39.xlsx", {"2020-v39": rows}, per_week=30)
+    rows = [merge_files.person(f"202039-{i:02d}", dt.date(1960 + i, 1, 2), i) for i in range(1, 31)]
+    sent = merge_files.put(folder / "inkorg" / "Avesta" / "v39.xlsx", {"2020-v39": rows}, per_week=30)
     result = merge.merge(folder / "inkorg", folder / "isf" / "huvudregister.xlsx", folder / "isf" / "kvitton",
-                         crypto.Passwords([PASSWORD]), today=TODAY, now="2020-12-31 12:00")
+                         crypto.Passwords([PASSWORD]), today=TODAY, now=merge_files.NOW)
     target = sent.rename(folder / "v39.xlsx")  # the coordinator's copy, in the folder the fault tests act on
     return Job(["purge", target, "--receipt", result.receipts[0]], target, True,
-               lambda book: all(row[1:] == [None] * len(row[1:]) or not any(row[1:])
-                                for row in book.rows("2020-v39")[1:]))
+               lambda book: not any(value for row in book.rows("2020-v39")[1:] for value in row[1:]))
 
 
 WRITERS = [

@@ -64,24 +64,29 @@ def _ors(path: Path) -> object:
     return ors.due(read.load([path], _passwords(), today=TODAY), TODAY, None)
 
 
+def _inbox_with(path: Path, inbox: Path) -> Path:
+    """An inbox holding a copy of ``path`` as the only file of Avesta's folder."""
+    (inbox / "Avesta").mkdir(parents=True)
+    (inbox / "Avesta" / path.name).write_bytes(path.read_bytes())
+    return inbox
+
+
 def _merge(path: Path) -> object:
     """The damaged file as the only file of a förbund's folder in an inbox, merged (a dry run: the register's own
     writing is tested elsewhere); the damaged file's status for the tally."""
     from samrehab_cli.isf import merge
 
-    inbox = path.parent / "inkorg"
-    (inbox / "Avesta").mkdir(parents=True)
-    (inbox / "Avesta" / path.name).write_bytes(path.read_bytes())
+    inbox = _inbox_with(path, path.parent / "inkorg")
     result = merge.merge(inbox, path.parent / "huvudregister.xlsx", path.parent / "kvitton", _passwords(),
                          today=TODAY, now="2020-12-31 12:00", dry_run=True)
     return result.files[0].status if result.files else "hoppades över"
 
 
-RECEIPT = """KVITTENS FRÅN ISF
+RECEIPT = f"""KVITTENS FRÅN ISF
 
 Samordningsförbund: Avesta
 Fil: Avesta/v39.xlsx
-SHA-256: {sha}
+SHA-256: {"0" * 64}
 Veckor: 2020-v39
 
 Radkontroller (2 rader):
@@ -90,28 +95,28 @@ Radkontroller (2 rader):
 """
 
 
+def _receipt(path: Path) -> Path:
+    """The receipt at ``path``: for another file (its SHA-256 is zeros), naming two rows."""
+    path.write_text(RECEIPT, encoding="utf-8")
+    return path
+
+
 def _purge(path: Path) -> object:
     """The damaged file purged with a receipt that names two rows (which no damaged file can match)."""
     from samrehab_cli.isf import purge
 
-    receipt = path.parent / "kvitto.txt"
-    receipt.write_text(RECEIPT.format(sha="0" * 64), encoding="utf-8")
-    return purge.purge(path, receipt, _passwords())
+    return purge.purge(path, _receipt(path.parent / "kvitto.txt"), _passwords())
 
 
 def _merge_cli(path: Path, out: Path) -> list[object]:
     """A merge of its own for each input: an inbox holding a copy of it, a register beside."""
-    inbox = out / f"inkorg-{path.stem}"
-    (inbox / "Avesta").mkdir(parents=True)
-    (inbox / "Avesta" / path.name).write_bytes(path.read_bytes())
+    inbox = _inbox_with(path, out / f"inkorg-{path.stem}")
     return ["merge", inbox, "--register", out / f"huvudregister-{path.stem}.xlsx", "--receipts",
             out / f"kvitton-{path.stem}", "--today", TODAY.isoformat()]
 
 
 def _purge_cli(path: Path, out: Path) -> list[object]:
-    receipt = out / f"kvitto-{path.stem}.txt"
-    receipt.write_text(RECEIPT.format(sha="0" * 64), encoding="utf-8")
-    return ["purge", path, "--receipt", receipt]
+    return ["purge", path, "--receipt", _receipt(out / f"kvitto-{path.stem}.txt")]
 
 
 REGISTERS = ("register.xlsx", "deltagarregister.xlsx")
