@@ -1,8 +1,9 @@
-"""The compiled key derivation (storage/agile.py, _agile.c) gives exactly what msoffcrypto-tool's Python gives.
+"""samrehab's key derivation loops (storage/agile.py: compiled in _agile.c, and in Python) give exactly what
+msoffcrypto-tool's own loop gives.
 
-Its SHA-512 against hashlib and the FIPS 180-4 vectors; the iterated hash against msoffcrypto-tool's own loop on
-more than 10,000 passwords, salts and spin counts; and whole files, encrypted on one path and opened on the other.
-Where the extension was not built (no C compiler), only the pure path is tested, and it is what runs.
+The compiled SHA-512 against hashlib and the FIPS 180-4 vectors; each iterated hash against msoffcrypto-tool's own
+loop on more than 10,000 passwords, salts and spin counts; and whole files, encrypted on one path and opened on the
+other. Where the extension was not built (no C compiler), only the pure path is tested, and it is what runs.
 """
 
 from __future__ import annotations
@@ -109,6 +110,28 @@ def test_sha512_equals_hashlib_at_every_length_and_on_random_input() -> None:
 
 
 # --- the iterated hash, both paths ------------------------------------------------------------------------------
+def test_python_loop_equals_msoffcrypto_on_10000_cases() -> None:
+    checked = 0
+    for password, salt, spin in _cases(10_200, seed=1999):
+        expected = _pure(password, salt, spin)
+        assert agile.python_iterated_hash(salt + password.encode("UTF-16LE"), spin) == expected, (password, spin)
+        checked += 1
+    assert checked >= 10_000
+
+
+@pytest.mark.parametrize("password", [PASSWORD, "VelvetSweatshop"])
+def test_python_loop_at_excels_spin_count(password: str) -> None:
+    salt = bytes(range(16))
+    assert agile.python_iterated_hash(salt + password.encode("UTF-16LE"), 100_000) == _pure(password, salt, 100_000)
+
+
+def test_python_loop_uses_cpythons_own_sha512_and_gives_hashlibs() -> None:
+    sha512 = agile._one_block_sha512()
+    assert sha512.__module__ in ("_sha2", "_sha512")  # CPython is built with them; hashlib's is the fallback
+    for message in FIPS:
+        assert sha512(message).hexdigest() == FIPS[message]
+
+
 @needs_extension
 def test_iterated_hash_equals_msoffcrypto_on_10000_cases() -> None:
     """Both compiled builds (the one this processor picked and the portable one) against msoffcrypto-tool's loop."""
@@ -141,11 +164,15 @@ def test_spin_counts_outside_the_counter() -> None:
 
 
 # --- msoffcrypto-tool routed through it -------------------------------------------------------------------------
-@needs_extension
-def test_install_routes_sha512_and_leaves_other_hashes_alone() -> None:
-    assert _use(pure=False) and agile.install()  # once, however often asked
+@pytest.mark.parametrize("pure", [False, True], ids=["compiled", "pure"])
+def test_install_routes_sha512_and_leaves_other_hashes_alone(pure: bool) -> None:
+    if not pure and not BUILT:
+        pytest.skip("the C extension was not built (no C compiler)")
+    assert _use(pure) is (not pure)
     routed = ECMA376Agile._derive_iterated_hash_from_password
+    assert agile.install() is (not pure) and ECMA376Agile._derive_iterated_hash_from_password is routed  # once
     assert getattr(routed, agile._ROUTED) is _PURE
+    assert getattr(routed, agile._LOOP) is (agile.python_iterated_hash if pure else _agile.iterated_hash)
     for password, salt, spin in _cases(300, seed=7):
         assert routed(password, salt, "SHA512", spin).digest() == _pure(password, salt, spin)
         assert routed(password, salt, "SHA1", spin).digest() == _PURE(password, salt, "SHA1", spin).digest()
@@ -169,7 +196,8 @@ def test_key_and_verifier_steps_agree_on_both_paths() -> None:
     assert _use(pure=False)
     compiled = both()
     assert not _use(pure=True)
-    assert ECMA376Agile.__dict__["_derive_iterated_hash_from_password"].__func__ is _PURE
+    routed = ECMA376Agile.__dict__["_derive_iterated_hash_from_password"].__func__
+    assert getattr(routed, agile._LOOP) is agile.python_iterated_hash and getattr(routed, agile._ROUTED) is _PURE
     assert both() == compiled and compiled[1:] == (True, False)
 
 
