@@ -6,9 +6,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test test-pure lint bench interop docs fuzz faults coverage clean
 
-# setup.py builds the optional C key derivation (src/samrehab_cli/storage/_agile.c); without a C compiler the
-# install only warns and samrehab runs in pure Python.
-$(STAMP): pyproject.toml setup.py src/samrehab_cli/storage/_agile.c src/samrehab_cli/storage/_sha512.h
+# setup.py builds the optional C parts (key derivation _agile.c, sheet scan _sheetscan.c in src/samrehab_cli/storage);
+# without a C compiler the install only warns and samrehab runs in pure Python.
+$(STAMP): pyproject.toml setup.py src/samrehab_cli/storage/_agile.c src/samrehab_cli/storage/_sha512.h \
+		src/samrehab_cli/storage/_sheetscan.c
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test,lint]'
@@ -20,9 +21,9 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-# The suite on the pure-Python key derivation, as a machine without a C compiler runs it.
+# The suite without the compiled parts (key derivation, sheet scan), as a machine without a C compiler runs it.
 test-pure: $(STAMP)
-	SAMREHAB_PURE_KDF=1 $(BIN)/python -m pytest -q
+	SAMREHAB_PURE_PYTHON=1 $(BIN)/python -m pytest -q
 
 # ruff (style, imports, likely bugs) and mypy (types, strict) over the code; both must find nothing.
 lint: $(STAMP)

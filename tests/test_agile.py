@@ -22,7 +22,7 @@ import pytest
 from msoffcrypto.method.ecma376_agile import ECMA376Agile
 from tests.conftest import OFFICE, PASSWORD, make_workbook
 
-from samrehab_cli.storage import agile, crypto
+from samrehab_cli.storage import agile, crypto, native
 
 BUILT = importlib.util.find_spec("samrehab_cli.storage._agile") is not None
 _agile = importlib.import_module("samrehab_cli.storage._agile") if BUILT else None
@@ -68,21 +68,21 @@ def _cases(count: int, seed: int) -> Iterator[tuple[str, bytes, int]]:
 @pytest.fixture(autouse=True)
 def _routing_as_before() -> Iterator[None]:
     """Each test may switch the path; afterwards the switch and msoffcrypto-tool are as the run started them."""
-    before = os.environ.get(agile.PURE_ENV)
+    before = os.environ.get(native.PURE_ENV)
     yield
     if before is None:
-        os.environ.pop(agile.PURE_ENV, None)
+        os.environ.pop(native.PURE_ENV, None)
     else:
-        os.environ[agile.PURE_ENV] = before
+        os.environ[native.PURE_ENV] = before
     agile.install()
 
 
 def _use(pure: bool) -> bool:
     """Switch to the pure or the compiled path; whether the compiled one is now in use."""
     if pure:
-        os.environ[agile.PURE_ENV] = "1"
+        os.environ[native.PURE_ENV] = "1"
     else:
-        os.environ.pop(agile.PURE_ENV, None)
+        os.environ.pop(native.PURE_ENV, None)
     return agile.install()
 
 
@@ -226,3 +226,7 @@ def test_the_pure_switch_and_the_version_say_which_path(run) -> None:
     assert _use(pure=False) is BUILT
     expected = "kompilerad" if BUILT else "ren Python"
     assert f"nyckelhärledning: {expected}" in run("--version").stdout
+    scan = "kompilerad" if importlib.util.find_spec("samrehab_cli.storage._sheetscan") else "ren Python"
+    assert f"flikmätning: {scan}" in run("--version").stdout
+    os.environ[native.PURE_ENV] = "1"
+    assert "flikmätning: ren Python" in run("--version").stdout

@@ -143,7 +143,7 @@ def test_a_killed_merge_leaves_no_worker_behind(tmp_path: Path) -> None:
     passwords.write_text("".join(f"fel-{n}\n" for n in range(11)) + PASSWORD + "\n", encoding="utf-8")
     passwords.chmod(0o600)
     command = [*_command(inbox, tmp_path), "--password-file", str(passwords)]
-    merging = subprocess.Popen(command, env={**os.environ, "SAMREHAB_PURE_KDF": "1"}, stdout=subprocess.DEVNULL,
+    merging = subprocess.Popen(command, env={**os.environ, "SAMREHAB_PURE_PYTHON": "1"}, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     workers: set[int] = set()

@@ -2,9 +2,9 @@
 
 Each anchor is a small script of its own (``anchors/``) run as its own process. The rows are printed as they are
 measured and, at the end, as one Markdown table (also written to ``.bench-cache/table.md`` for
-docs/performance.md). Rows that involve a key derivation run on the compiled path and again with
-``SAMREHAB_PURE_KDF=1``: every goal must hold without the accelerator too. No row asserts its goal (a benchmark
-reports; a test proves behaviour), but a run that ends wrongly fails.
+docs/performance.md). Every row of a samrehab command runs on the compiled path (key derivation and sheet scan
+in C) and again with ``SAMREHAB_PURE_PYTHON=1``: every goal must hold without the accelerator too. No row asserts
+its goal (a benchmark reports; a test proves behaviour), but a run that ends wrongly fails.
 """
 
 from __future__ import annotations
@@ -33,10 +33,10 @@ from tests.benchmarks.processes import (
 )
 from tests.conftest import PASSWORD
 
-from samrehab_cli.storage import agile
+from samrehab_cli.storage import agile, native
 
 ROWS: list[Row] = []
-PURE = {agile.PURE_ENV: "1"}
+PURE = {native.PURE_ENV: "1"}
 COMPILED = agile.compiled() is not None
 ROUNDS = int(os.environ.get("SAMREHAB_BENCH_ROUNDS", "0"))  # 0: each row's own number of rounds
 
@@ -49,15 +49,15 @@ def paths() -> dict[str, Path]:
     return {"year": inputs.year_workbook(), "pw": inputs.password_file(), "out": inputs.folder() / "klartext.xlsx"}
 
 
-def kdf_paths() -> list[tuple[str, dict[str, str]]]:
-    """The key-derivation paths to measure: compiled (when built) and pure Python."""
+def ways() -> list[tuple[str, dict[str, str]]]:
+    """The paths to measure: compiled (when built) and pure Python."""
     return ([("kompilerad", {})] if COMPILED else []) + [("ren Python", PURE)]
 
 
 def test_validate_year_workbook() -> None:
     p = paths()
     floor = anchor("floor-read", "floor_read.py", p["year"], PASSWORD)
-    for name, env in kdf_paths():
+    for name, env in ways():
         validate = samrehab("validate", "validate", p["year"], "--password-file", p["pw"], "--today", inputs.TODAY,
                             env=env)
         ROWS.append(time_row(f"`validate` av 53 veckor × 40 rader, krypterad ({name})", turns(validate, floor,
@@ -68,7 +68,7 @@ def test_decrypt_year_workbook() -> None:
     p = paths()
     floor = anchor("floor-read", "floor_read.py", p["year"], PASSWORD)
     naive = anchor("naive-read", "naive_read.py", p["year"], PASSWORD)
-    for name, env in kdf_paths():
+    for name, env in ways():
         decrypt = samrehab("decrypt", "decrypt", p["year"], "-o", p["out"], "--force", "--password-file", p["pw"],
                            env=env)
         ROWS.append(time_row(f"`decrypt … -o ut.xlsx` av samma arbetsbok ({name})", turns(decrypt, floor,
@@ -81,7 +81,7 @@ def test_validate_200_files() -> None:
     files = inputs.many_files()
     pw = inputs.password_file()
     kdf_pure = anchor("kdf-only, ren Python (2 processer)", "kdf_only.py", "pure", PASSWORD, *files)
-    for name, env in kdf_paths():
+    for name, env in ways():
         validate = samrehab("validate 200", "validate", *files, "--password-file", pw, "--today", inputs.TODAY,
                             env=env, codes=(0, 1))
         if env:  # pure Python against the pure floor
@@ -99,12 +99,14 @@ def test_validate_200_files() -> None:
 def test_outcomes_register(count: int) -> None:
     register = inputs.register(count)
     plain = anchor("plain-read", "plain_read.py", register, "Deltagare")
-    outcomes = samrehab("outcomes", "outcomes", "2020", "--register", register, "--format", "json", "--today",
-                        "2030-01-01", cwd=inputs.folder())
-    measured = turns(outcomes, plain, rounds(7 if count <= 100_000 else 3))
-    ROWS.append(time_row(f"`outcomes 2020 --format json`, {count:,} deltagare".replace(",", " "), measured, 2.0))
-    if count <= 100_000:
-        ROWS.append(memory_row(f"toppminne, `outcomes` {count:,} deltagare".replace(",", " "), measured, 1.5))
+    for name, env in ways():
+        outcomes = samrehab("outcomes", "outcomes", "2020", "--register", register, "--format", "json", "--today",
+                            "2030-01-01", cwd=inputs.folder(), env=env)
+        measured = turns(outcomes, plain, rounds(7 if count <= 100_000 else 3))
+        label = f"{count:,} deltagare ({name})".replace(",", " ")
+        ROWS.append(time_row(f"`outcomes 2020 --format json`, {label}", measured, 2.0))
+        if count <= 100_000:
+            ROWS.append(memory_row(f"toppminne, `outcomes` {label}", measured, 1.5))
 
 
 def _merge(label: str, inbox: Path, work: Path, env: dict[str, str]) -> Command:
@@ -123,7 +125,7 @@ def test_merge_files(count: int) -> None:
     files = sorted(inbox.rglob("*.xlsx"))
     work = inputs.folder() / "merge-arbete"
     kdf_pure = anchor("kdf-only, ren Python (2 processer)", "kdf_only.py", "pure", PASSWORD, *map(str, files))
-    for name, env in kdf_paths():
+    for name, env in ways():
         merge = _merge(f"merge {count}", inbox, work, env)
         floor = kdf_pure if env else anchor("kdf-only, kompilerad (2 processer)", "kdf_only.py", "compiled", PASSWORD,
                                             *map(str, files))

@@ -33,9 +33,9 @@ for command in (registration.template, registration.weeks, registration.encrypt,
 
 def _version(value: bool) -> None:
     if value:
-        from samrehab_cli.storage import agile
+        from samrehab_cli.storage import agile, bounds
 
-        typer.echo(f"samrehab {__version__} ({agile.describe()})")
+        typer.echo(f"samrehab {__version__} ({agile.describe()}; {bounds.describe()})")
         raise typer.Exit()
 
 

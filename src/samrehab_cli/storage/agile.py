@@ -9,32 +9,26 @@ the hash is SHA-512, to the C extension ``_agile`` where it was built (``setup.p
 The results are the same (tests/test_agile.py compares each loop with msoffcrypto-tool's on more than 10,000
 passwords, salts and spin counts); only the time differs.
 
-``SAMREHAB_PURE_KDF=1`` keeps the pure-Python path even where the extension exists (CI runs the tests both ways).
+``SAMREHAB_PURE_PYTHON=1`` keeps the pure-Python path even where the extension exists (storage/native.py).
 """
 
 from __future__ import annotations
 
 import importlib
-import os
 import struct
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-PURE_ENV = "SAMREHAB_PURE_KDF"
+from samrehab_cli.storage import native
+
 _ROUTED = "_samrehab_original"  # on the routed function: msoffcrypto-tool's own, for other hashes
 _LOOP = "_samrehab_loop"  # on the routed function: the loop it calls
 
 
 def compiled() -> ModuleType | None:
-    """The compiled extension, or None when it was not built or ``SAMREHAB_PURE_KDF`` asks for pure Python."""
-    if os.environ.get(PURE_ENV, "") not in ("", "0"):
-        return None
-    try:
-        from samrehab_cli.storage import _agile  # built by setup.py where a C compiler was found
-    except ImportError:
-        return None
-    return _agile
+    """The compiled extension, or None when it was not built or pure Python is asked for."""
+    return native.extension("_agile")
 
 
 def _one_block_sha512() -> Callable[[bytes], Any]:
@@ -69,7 +63,7 @@ def describe() -> str:
     module = compiled()
     if module is not None:
         return f"nyckelhärledning: kompilerad, {module.variant}"
-    return "nyckelhärledning: ren Python" + (f", {PURE_ENV}" if os.environ.get(PURE_ENV, "") not in ("", "0") else "")
+    return "nyckelhärledning: ren Python" + (f", {native.PURE_ENV}" if native.pure_asked() else "")
 
 
 class _Hash:
@@ -86,7 +80,7 @@ class _Hash:
 
 def install() -> bool:
     """Route msoffcrypto-tool's iterated hash to samrehab's loop: the compiled one when it was built (and
-    ``SAMREHAB_PURE_KDF`` does not ask for pure Python), else :func:`python_iterated_hash`. True when the compiled
+    ``SAMREHAB_PURE_PYTHON`` does not ask for pure Python), else :func:`python_iterated_hash`. True when the compiled
     loop is in use. Only SHA-512 (what Excel and samrehab write) is routed; any other hash algorithm stays
     msoffcrypto-tool's own.
     """

@@ -1,0 +1,3 @@
+# The scan that measures a sheet part (_sheetscan.c), built only where a C compiler was found: see storage/bounds.py.
+
+def scan(data: bytes, /) -> tuple[bool, int, int, int, int, list[int]]: ...
