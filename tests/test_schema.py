@@ -101,6 +101,8 @@ column_values = st.one_of(
     st.lists(st.none() | st.integers(-5, 10**6).map(float), max_size=12),  # kuvertnummer as Excel numbers
     st.lists(st.none() | st.datetimes(dt.datetime(1950, 1, 1), dt.datetime(2030, 1, 1)), max_size=12),  # Excel dates
     st.lists(st.none() | st.dates(dt.date(1950, 1, 1), dt.date(2030, 1, 1)), max_size=12),
+    st.lists(st.text(max_size=6), unique=True, max_size=12),  # every value once (Deltagar-ID): read in order
+    st.lists(st.dates(dt.date(1950, 1, 1), dt.date(2030, 1, 1)) | st.floats(0, 50), unique=True, max_size=12),
 )
 
 

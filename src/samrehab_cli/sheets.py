@@ -147,22 +147,24 @@ def read_column(column: Column, raws: Sequence[object]) -> tuple[list[Cell], boo
     as empty (text of spaces only).
 
     Each distinct value is read once, and the cells are made in C: a year's workbook holds thousands of distinct
-    names, addresses, personnummer and kuvertnummer.
+    names, addresses, personnummer and kuvertnummer. A column whose every value is there and differs from the others
+    (a register's Deltagar-ID) is read in its own order, with no table of values between.
     """
-    if raws.count(None) == len(raws):  # counted in C: columns left empty (Kommentar, Pappersenkät …) are common
-        return [EMPTY] * len(raws), False
     try:
         distinct = set(raws)
-        types = set(map(type, distinct))
     except TypeError:  # an unhashable value: never from a workbook, but a caller may pass one
-        distinct, types = None, set()
+        distinct = None
+    if distinct is not None and distinct <= {None}:  # columns left empty (Kommentar, Pappersenkät …) are common
+        return [EMPTY] * len(raws), False
+    types = set(map(type, distinct)) if distinct is not None else set()
     if distinct is None or (_EQUAL_ACROSS_TYPES & types and len(_EQUAL_ACROSS_TYPES & set(map(type, raws))) > 1):
         cells = [read_cell(column, raw) for raw in raws]
         return cells, any(cell is EMPTY and raw is not None for raw, cell in zip(raws, cells, strict=True))
+    unique = len(distinct) == len(raws) and None not in distinct
     distinct.discard(None)
-    there: list[Any] = list(distinct)  # of the types in ``kinds``, which pick the reading below
+    there: Sequence[Any] = raws if unique else list(distinct)  # of the types in ``kinds``, which pick the reading
     kinds = types - {type(None)}
-    values: list[Any]
+    values: Sequence[Any]
     blank: list[object] = []
     if column.kind in _TEXT_KINDS and kinds <= {str}:
         values = list(map(str.strip, there))
@@ -176,6 +178,8 @@ def read_column(column: Column, raws: Sequence[object]) -> tuple[list[Cell], boo
     else:
         values = list(map(reader(column), there))
         blank = [raw for raw in there if isinstance(raw, str) and not raw.strip()]
+    if unique and not blank:
+        return list(map(_new_cell, zip(there, values, strict=True))), False
     known = dict(zip(there, map(_new_cell, zip(there, values, strict=True)), strict=True))
     known.update(dict.fromkeys(blank, EMPTY))
     known[None] = EMPTY

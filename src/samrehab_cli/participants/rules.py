@@ -47,9 +47,12 @@ Duplicate = tuple["SourceSheet", int, int]
 
 def _duplicates(sources: Sequence[SourceSheet]) -> list[dict[int, Duplicate]]:
     """For each sheet, its rows whose Deltagar-ID is on another row too (of any sheet). The IDs are counted in C
-    over every sheet's column; only the rows of a repeated one are then looked at."""
-    ids = Counter(chain.from_iterable(map(_values_of("participant_id"), sources)))
-    repeated = {pid for pid, count in ids.items() if count > 1 and pid is not None}
+    over every sheet's column (a set first: when no ID repeats, as in a sound register, that is all); only the rows
+    of a repeated one are then looked at."""
+    ids = list(chain.from_iterable(map(_values_of("participant_id"), sources)))
+    repeated: set[object] = set()
+    if len(set(ids)) < len(ids):
+        repeated = {pid for pid, count in Counter(ids).items() if count > 1 and pid is not None}
     places: dict[object, list[tuple[int, int]]] = {}  # Deltagar-ID → (sheet's place in sources, row index), in order
     for at, source in enumerate(sources if repeated else ()):
         values = _values_of("participant_id")(source)

@@ -7,6 +7,7 @@ it (CI runs the tests both ways), samrehab runs in pure Python.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 from types import ModuleType
@@ -20,8 +21,11 @@ def pure_asked() -> bool:
 
 def extension(name: str) -> ModuleType | None:
     """The compiled module ``name`` of this package, or None when it was not built or pure Python is asked for."""
-    if pure_asked():
-        return None
+    return None if pure_asked() else _built(name)
+
+
+@functools.cache  # a module that is not there is looked for once, not at every sheet
+def _built(name: str) -> ModuleType | None:
     try:
         return importlib.import_module(f"samrehab_cli.storage.{name}")
     except ImportError:
