@@ -49,13 +49,13 @@ def _duplicates(sources: Sequence[SourceSheet]) -> list[dict[int, Duplicate]]:
     """For each sheet, its rows whose Deltagar-ID is on another row too (of any sheet). The IDs are counted in C
     over every sheet's column (a set first: when no ID repeats, as in a sound register, that is all); only the rows
     of a repeated one are then looked at."""
-    ids = list(chain.from_iterable(map(_values_of("participant_id"), sources)))
+    columns = list(map(_values_of("participant_id"), sources))
+    ids = list(chain.from_iterable(columns))
     repeated: set[object] = set()
     if len(set(ids)) < len(ids):
         repeated = {pid for pid, count in Counter(ids).items() if count > 1 and pid is not None}
     places: dict[object, list[tuple[int, int]]] = {}  # Deltagar-ID → (sheet's place in sources, row index), in order
-    for at, source in enumerate(sources if repeated else ()):
-        values = _values_of("participant_id")(source)
+    for at, values in enumerate(columns if repeated else ()):
         for index in compress(range(len(values)), map(repeated.__contains__, values)):
             places.setdefault(values[index], []).append((at, index))
     found: list[dict[int, Duplicate]] = [{} for _ in sources]

@@ -14,6 +14,7 @@ passwords, salts and spin counts); only the time differs.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import struct
 from collections.abc import Callable
@@ -31,6 +32,7 @@ def compiled() -> ModuleType | None:
     return native.extension("_agile")
 
 
+@functools.cache  # looked for once: on 3.11 the search for _sha2 fails, and fails again at every derivation
 def _one_block_sha512() -> Callable[[bytes], Any]:
     """CPython's own SHA-512 (``_sha2`` from 3.12, ``_sha512`` before), else hashlib's.
 
