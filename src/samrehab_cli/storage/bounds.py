@@ -30,6 +30,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 from samrehab_cli import errors
 from samrehab_cli.storage import native
@@ -144,18 +145,18 @@ def xlsx_size(package: zipfile.ZipFile, members: list[zipfile.ZipInfo], path: Pa
     for info in members:
         data = package.read(info)
         try:
-            if scanner is not None:
-                sizes.append(_scanned(data, scanner.scan(data)))
-            else:
-                sizes.append(_coarse(data) if len(data) > EXACT_PART_BYTES else _plain(data) or _walk(data))
+            sizes.append(_measure(data, scanner))
         except _Unreadable:
             raise errors.NotAWorkbook(path=path, reason=f"fliken {sheet} är skadad") from None
     return max(sizes, key=lambda s: s.area)
 
 
-def _scanned(data: bytes, scan: tuple[bool, int, int, int, int, list[int]]) -> Size:
-    """What :func:`_plain`, :func:`_walk` and :func:`_coarse` give, from the tags ``_sheetscan.scan`` found."""
-    prefixed, digits, rows, letter, cells, stand_outs = scan
+def _measure(data: bytes, scanner: ModuleType | None) -> Size:
+    """One part's extent: by the patterns (:func:`_plain`, :func:`_walk`, :func:`_coarse`), or the same from the
+    tags the compiled ``scanner`` (``_sheetscan``) found."""
+    if scanner is None:
+        return _coarse(data) if len(data) > EXACT_PART_BYTES else _plain(data) or _walk(data)
+    prefixed, digits, rows, letter, cells, stand_outs = scanner.scan(data)
     if prefixed:
         return _walk(data)
     if len(data) > EXACT_PART_BYTES:
