@@ -203,3 +203,47 @@ def test_a_part_of_plain_tags_is_measured_as_the_walk_measures_it(
                                  b'<c r="AA1"/>', b'<c r="A1234567"/>'])
 def test_a_tag_that_stands_out_leaves_the_part_to_the_walk(tag: bytes) -> None:
     assert bounds._plain(_sheet(b'<row r="1"><c r="A1"/></row>' + tag)) is None
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from([b'<row r="%d">', b'<c r="B%d"/>', b'<row r="%d" spans="1:2">', b'<row r="0%d">',
+                                 b'<c r="%d"/>', b"<row>", b"</row>"]), max_size=8),
+       st.lists(st.integers(0, 10**7), min_size=8, max_size=8))
+def test_the_longest_plain_row_number_is_found_from_the_end_when_it_can(tags: list[bytes], numbers: list[int]) -> None:
+    """The last ``<row>`` usually has the most digits (then the part is not searched); rows out of order, cells
+    beyond the last row and numbers of seven digits (not plain) still give what a search for each length gives."""
+    part = b"".join(tag % number if b"%d" in tag else tag for tag, number in zip(tags, numbers, strict=False))
+    assert bounds._plain_digits(part) == next((n for n, plain in bounds._PLAIN_ROW.items() if plain.search(part)), 1)
+
+
+def _declared(data: bytes, member: str, **fields: int) -> bytes:
+    """The package with ``member``'s ``crc``, ``packed`` or ``size`` (uncompressed) changed in its local header and
+    in the central directory alike: what a damaged or crafted file declares."""
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo(member)
+    out = bytearray(data)
+    central = out.find(b"PK\x01\x02")
+    while out[central + 46:central + 46 + len(member)] != member.encode():
+        central = out.find(b"PK\x01\x02", central + 4)
+    for crc_at in (info.header_offset + 14, central + 16):
+        for name, value in fields.items():
+            struct.pack_into("<I", out, crc_at + {"crc": 0, "packed": 4, "size": 8}[name], value)
+    return bytes(out)
+
+
+def test_a_sheet_is_measured_from_the_bytes_zipfile_reads() -> None:
+    for data in (PLAIN, *(p.read_bytes() for p in OFFICE.glob("*.xlsx") if p.read_bytes()[:2] == b"PK")):
+        package = zipfile.ZipFile(io.BytesIO(data))
+        for info in package.infolist():
+            assert bounds._inflated(package, info) == package.read(info), info.filename
+
+
+def test_a_sheet_larger_than_declared_cut_short_or_with_a_wrong_crc_is_damaged() -> None:
+    info = zipfile.ZipFile(io.BytesIO(PLAIN)).getinfo(SHEET)
+    for damaged in (_declared(PLAIN, SHEET, size=info.file_size - 1),  # it would unpack to more than it says
+                    _declared(PLAIN, SHEET, packed=info.compress_size // 2)):  # its deflate stream is cut short
+        with pytest.raises(errors.NotAWorkbook, match="trasig"):
+            workbooks.read(damaged, Path("f.xlsx")).size("2020-v39")
+    book = workbooks.read(_declared(PLAIN, SHEET, crc=info.CRC ^ 1), Path("f.xlsx"))
+    assert book.size("2020-v39").rows == 41  # measured: the CRC is calamine's to check …
+    with pytest.raises(errors.NotAWorkbook, match="skadad"):  # … and it does, as it reads
+        book.rows("2020-v39")
