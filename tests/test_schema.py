@@ -109,12 +109,27 @@ column_values = st.one_of(
 @settings(max_examples=400, deadline=None)
 @given(st.sampled_from(WEEK.columns + PARTICIPANTS.columns), column_values)
 def test_a_column_is_read_as_each_of_its_cells(column: Column, raws: list[object]) -> None:
-    """read_column (each distinct value once, text made in bulk) gives what read_cell gives cell by cell."""
+    """read_column (each distinct value once, text made in bulk) gives what read_cell gives cell by cell; ``""`` is
+    an empty cell (python-calamine's), not a value of spaces."""
     cells, spaces = read_column(column, raws)
     alone = [read_cell(column, raw) for raw in raws]
     assert [(type(c.raw), c.raw, c.value) for c in cells] == [(type(c.raw), c.raw, c.value) for c in alone]
     assert all((cell is EMPTY) == (one is EMPTY) for cell, one in zip(cells, alone, strict=True))
-    assert spaces == any(raw is not None and one is EMPTY for raw, one in zip(raws, alone, strict=True))
+    assert spaces == any(raw is not None and raw != "" and one is EMPTY for raw, one in zip(raws, alone, strict=True))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.lists(cell_values, max_size=6), max_size=6), min_size=1, max_size=4))
+def test_an_empty_text_is_an_empty_cell(bodies: list[list[list[object]]]) -> None:
+    """python-calamine gives an empty cell as ``""``: sheets read as they come equal the same with None there."""
+    headers = [HEADERS, HEADERS[::-1], ["Samtycke", "Namn"]]
+    sheets = [(f"2020-v{n + 1:02d}", [headers[n % len(headers)], *body]) for n, body in enumerate(bodies)]
+    cleaned = [(name, [[None if value == "" and isinstance(value, str) else value for value in row] for row in rows])
+               for name, rows in sheets]
+    as_given, as_none = parse_sheets(WEEK, sheets), parse_sheets(WEEK, cleaned)
+    assert [s.numbers for s in as_given.sheets] == [s.numbers for s in as_none.sheets]
+    assert {k: [(type(c.raw), c.raw, c.value, c is EMPTY) for c in v] for k, v in as_given.cells.items()} == \
+           {k: [(type(c.raw), c.raw, c.value, c is EMPTY) for c in v] for k, v in as_none.cells.items()}
 
 
 def test_a_parsed_sheet_is_freed_without_the_cycle_collector() -> None:

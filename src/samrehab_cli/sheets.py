@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -17,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cached_property, partial
 from itertools import chain, compress, repeat, zip_longest
-from operator import attrgetter, is_not, itemgetter, le
+from operator import attrgetter, is_not, itemgetter, not_
 from typing import Any
 
 from samrehab_cli.dates import Week, week_from_sheet_name
@@ -59,6 +58,7 @@ class Cell(tuple[object, object]):
 
 EMPTY = Cell(None, None)  # a blank cell
 ABSENT = Cell(None, None)  # the cell of a column the sheet does not have: empty too, but never "left empty"
+_BLANK = frozenset({None, ""})  # the raw value of an empty cell: None, or "" as python-calamine gives it
 
 
 def as_text(raw: object) -> str:
@@ -144,7 +144,7 @@ _new_cell = partial(tuple.__new__, Cell)
 
 def read_column(column: Column, raws: Sequence[object]) -> tuple[list[Cell], bool]:
     """Each raw value of one column read as :func:`read_cell` reads it, and whether a value that is there was read
-    as empty (text of spaces only).
+    as empty (text of spaces only; ``""`` is an empty cell, as python-calamine gives one).
 
     Each distinct value is read once, and the cells are made in C: a year's workbook holds thousands of distinct
     names, addresses, personnummer and kuvertnummer. A column whose every value is there and differs from the others
@@ -154,13 +154,17 @@ def read_column(column: Column, raws: Sequence[object]) -> tuple[list[Cell], boo
         distinct = set(raws)
     except TypeError:  # an unhashable value: never from a workbook, but a caller may pass one
         distinct = None
-    if distinct is not None and distinct <= {None}:  # columns left empty (Kommentar, Pappersenkät …) are common
+    if distinct is not None and distinct <= _BLANK:  # columns left empty (Kommentar, Pappersenkät …) are common
         return [EMPTY] * len(raws), False
     types = set(map(type, distinct)) if distinct is not None else set()
     if distinct is None or (_EQUAL_ACROSS_TYPES & types and len(_EQUAL_ACROSS_TYPES & set(map(type, raws))) > 1):
         cells = [read_cell(column, raw) for raw in raws]
-        return cells, any(cell is EMPTY and raw is not None for raw, cell in zip(raws, cells, strict=True))
-    unique = len(distinct) == len(raws) and None not in distinct
+        return cells, any(cell is EMPTY and raw is not None and raw != "" for raw, cell in zip(raws, cells,
+                                                                                               strict=True))
+    unique = len(distinct) == len(raws) and distinct.isdisjoint(_BLANK)
+    if "" in distinct:  # then the text is no kind of the values
+        distinct.discard("")
+        types = set(map(type, distinct))
     distinct.discard(None)
     there: Sequence[Any] = raws if unique else list(distinct)  # of the types in ``kinds``, which pick the reading
     kinds = types - {type(None)}
@@ -182,7 +186,7 @@ def read_column(column: Column, raws: Sequence[object]) -> tuple[list[Cell], boo
         return list(map(_new_cell, zip(there, values, strict=True))), False
     known = dict(zip(there, map(_new_cell, zip(there, values, strict=True)), strict=True))
     known.update(dict.fromkeys(blank, EMPTY))
-    known[None] = EMPTY
+    known[None] = known[""] = EMPTY
     return list(map(known.__getitem__, raws)), bool(blank)
 
 
@@ -230,6 +234,7 @@ class ParsedSheet:
     numbers: list[int]  # the Excel row number (1-based) of each non-empty data row
     table: dict[str, list[Cell]] = field(repr=False)  # the columns of the sheets read with this one (parse_sheets)
     start: int = 0  # where this sheet's rows begin in them
+    _values: dict[str, list[Any]] = field(default_factory=dict, repr=False)
 
     @cached_property
     def cells(self) -> dict[str, list[Cell]]:
@@ -239,6 +244,14 @@ class ParsedSheet:
         """
         end = self.start + len(self.numbers)
         return {key: cells[self.start:end] for key, cells in self.table.items()}
+
+    def values(self, key: str) -> list[Any]:
+        """The typed value of ``key`` in each non-empty row (None where empty or unreadable), made once: the rules
+        and the caller both go through a register's columns. Not to be changed."""
+        found = self._values.get(key)
+        if found is None:
+            found = self._values[key] = list(map(itemgetter(1), self.cells[key]))  # a Cell is (raw, value)
+        return found
 
     @cached_property
     def week(self) -> Week | None:
@@ -309,7 +322,7 @@ def parse_sheet(schema: SheetSchema, name: str, rows: Sequence[Sequence[object]]
     """Find the columns by header text in row 1, then read every non-empty data row, column by column.
 
     A row is empty when every column other than those in ``skip_empty`` is empty (a pre-filled löpnummer alone
-    does not make a row).
+    does not make a row). An empty cell may be None or ``""`` (as python-calamine gives it).
     """
     return parse_sheets(schema, [(name, rows)], skip_empty).sheets[0]
 
@@ -330,23 +343,27 @@ def parse_sheets(schema: SheetSchema, sheets: Sequence[tuple[str, Sequence[Seque
     ignore = set(skip_empty)
     layouts: dict[tuple[object, ...], _Layout] = {}
     layout_of: list[_Layout] = []
-    numbers_of: list[list[int]] = []
-    data_of: list[Sequence[Sequence[object]]] = []
     for _, rows in sheets:
         header = tuple(rows[0]) if rows else ()
         try:
             layout = layouts.get(header) or layouts.setdefault(header, _layout(schema, header))
         except TypeError:  # an unhashable header value: never from a workbook
             layout = _layout(schema, header)
-        numbers, data = _data_rows(rows, [i for key, i in layout.columns.items() if key not in ignore])
         layout_of.append(layout)
-        numbers_of.append(numbers)
-        data_of.append(data)
     groups: dict[int, list[int]] = {}  # the sheets of each layout: usually one layout for all
     for position, layout in enumerate(layout_of):
         groups.setdefault(id(layout), []).append(position)
-    read = {key: _read_rows(schema, layout_of[positions[0]], [data_of[p] for p in positions], ignore)
-            for key, positions in groups.items()}
+    numbers_of: list[list[int]] = [[] for _ in sheets]
+    read: dict[int, tuple[dict[str, list[Cell]], bool]] = {}
+    for key, positions in groups.items():
+        bodies = [sheets[p][1][1:] for p in positions]
+        columns, spaces, filled = _read_rows(schema, layout_of[positions[0]], bodies, ignore)
+        read[key] = columns, spaces
+        start = 0
+        for position, body in zip(positions, bodies, strict=True):
+            excel = range(2, len(body) + 2)  # the rows' numbers in Excel
+            numbers_of[position] = list(excel if filled is None else compress(excel, filled[start:start + len(body)]))
+            start += len(body)
     if len(groups) == 1:
         whole, spaces = next(iter(read.values()))
     else:  # each sheet's rows from its layout's columns, in the order of the sheets
@@ -363,10 +380,10 @@ def parse_sheets(schema: SheetSchema, sheets: Sequence[tuple[str, Sequence[Seque
     counts = [len(found) for found in numbers_of]
     if spaces:  # drop the rows whose values are only spaces
         raws = (map(attrgetter("raw"), cells) for key, cells in whole.items() if key not in ignore)
-        filled = set(chain.from_iterable(compress(range(len(numbers)), map(is_not, found, repeat(None)))
-                                         for found in raws))
-        if len(filled) < len(numbers):
-            kept = sorted(filled)
+        filled_rows = set(chain.from_iterable(compress(range(len(numbers)), map(is_not, found, repeat(None)))
+                                              for found in raws))
+        if len(filled_rows) < len(numbers):
+            kept = sorted(filled_rows)
             owner = list(chain.from_iterable(repeat(p, count) for p, count in enumerate(counts)))
             counts = [0] * len(counts)
             for i in kept:
@@ -382,12 +399,20 @@ def parse_sheets(schema: SheetSchema, sheets: Sequence[tuple[str, Sequence[Seque
     return Table(parsed, whole)
 
 
-def _read_rows(schema: SheetSchema, layout: _Layout, data: list[Sequence[Sequence[object]]],
-               ignore: set[str]) -> tuple[dict[str, list[Cell]], bool]:
-    """The data rows of sheets with one layout, each column read for all of them, and whether a cell outside
-    ``ignore`` holds only spaces."""
-    total = sum(map(len, data))
-    by_column = list(zip_longest(*chain.from_iterable(data)))  # transposed in C, short rows padded
+def _read_rows(schema: SheetSchema, layout: _Layout, bodies: list[Sequence[Sequence[object]]], ignore: set[str],
+               ) -> tuple[dict[str, list[Cell]], bool, list[bool] | None]:
+    """The data rows of sheets with one layout, each column read for all of them; whether a cell outside ``ignore``
+    holds only spaces; and whether each row is a data row (None: every row is, as in a register).
+
+    The rows are transposed first (in C, short rows padded): which rows hold data is then found column by column,
+    and a column with a value in every row (a register's Deltagar-ID) settles it for all of them at once.
+    """
+    by_column = list(zip_longest(*chain.from_iterable(bodies)))
+    read_at = [i for key, i in layout.columns.items() if key not in ignore and i < len(by_column)]
+    filled = _filled([by_column[i] for i in read_at], sum(map(len, bodies)))
+    if filled is not None:
+        by_column = [tuple(compress(values, filled)) for values in by_column]
+    total = len(by_column[0]) if by_column else 0
     columns: dict[str, list[Cell]] = {}
     spaces = False
     for column in schema.columns:
@@ -397,27 +422,19 @@ def _read_rows(schema: SheetSchema, layout: _Layout, data: list[Sequence[Sequenc
         else:
             columns[column.key], blank = read_column(column, by_column[index])
             spaces = spaces or (blank and column.key not in ignore)
-    return columns, spaces
+    return columns, spaces, filled
 
 
-def _data_rows(rows: Sequence[Sequence[object]], read_at: list[int]) -> tuple[list[int], Sequence[Sequence[object]]]:
-    """The Excel row numbers and values of the data rows with a value in a column at ``read_at``.
 
-    Most rows of a template hold a löpnummer only (not in ``read_at``): each row's cells at ``read_at`` are picked
-    and counted in C.
-    """
-    body = rows[1:]
-    if not read_at or not body:
-        return [], []
-    width = max(read_at) + 1
-    pick = itemgetter(*read_at, read_at[0])  # a tuple even for one index; a repeated cell does not change "all None"
-    if min(map(len, body)) >= width:
-        nones = map(tuple.count, map(pick, body), repeat(None))
-        numbers = list(compress(itertools.count(2), map(le, nones, repeat(len(read_at)))))
-    else:
-        numbers = [number for number, values in enumerate(body, start=2)
-                   if any(i < len(values) and values[i] is not None for i in read_at)]
-    if len(numbers) == len(body):  # every row holds data (a register): no row to leave out
-        return numbers, body
-    return numbers, [body[number - 2] for number in numbers]
-
+def _filled(columns: list[tuple[object, ...]], total: int) -> list[bool] | None:
+    """Whether each of ``total`` rows has a value in one of ``columns``; None when every row has one in the same
+    column (each value is looked up in a set, in C; a column without a blank ends the search)."""
+    blanks: list[list[bool]] = []
+    for values in columns:
+        try:
+            if _BLANK.isdisjoint(values):
+                return None
+            blanks.append(list(map(_BLANK.__contains__, values)))
+        except TypeError:  # an unhashable value: never from a workbook, but a caller may pass one
+            blanks.append([value is None or (isinstance(value, str) and not value) for value in values])
+    return list(map(not_, map(all, zip(*blanks, strict=True)))) if blanks else [False] * total

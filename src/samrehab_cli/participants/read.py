@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from decimal import Decimal
 from itertools import compress
-from operator import itemgetter, not_
+from operator import not_
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -148,7 +148,7 @@ def read_sheets(paths: Sequence[Path], passwords: crypto.Passwords,
         book, _ = workbooks.load(path, passwords)
         for name in book.sheet_names:
             is_ors = name.strip().casefold() == ORS_SHEET.casefold()
-            rows = book.rows(name)
+            rows = book.rows(name, empty_as_text=True)
             if not (_has_headers(rows) if is_ors else _looks_like_register(rows)):
                 continue
             parsed = sheets.parse_sheet(ORS if is_ors else PARTICIPANTS, name, rows, skip_empty=())
@@ -166,7 +166,7 @@ def read_sheets(paths: Sequence[Path], passwords: crypto.Passwords,
 
 def _has_headers(rows: Sequence[Sequence[object]]) -> bool:
     """An empty sheet (say a new ``ORS`` tab not filled in yet) is skipped."""
-    return bool(rows) and any(raw is not None for raw in rows[0])
+    return bool(rows) and any(raw is not None and raw != "" for raw in rows[0])
 
 
 def _looks_like_register(rows: Sequence[Sequence[object]]) -> bool:
@@ -191,7 +191,7 @@ def from_sheets(participant_sheets: Sequence[SourceSheet], ors_sheets: Sequence[
     excluded = sum(len(s.sheet.numbers) for s in participant_sheets) - len(participants)
     if not ors_sheets:
         return ParticipantRegister(participants, findings, excluded)
-    known = set().union(*(column(s, "participant_id") for s in participant_sheets)) - {None}
+    known = set().union(*(s.sheet.values("participant_id") for s in participant_sheets)) - {None}
     ors_findings = rules.check_ors(ors_sheets, participants, known, today)
     measurements = Measurements(**_valid_columns(ors_sheets, _flagged(ors_findings, None), _ORS_KEYS))
     ors_excluded = sum(len(s.sheet.numbers) for s in ors_sheets) - len(measurements)
@@ -200,11 +200,6 @@ def from_sheets(participant_sheets: Sequence[SourceSheet], ors_sheets: Sequence[
 
 _PARTICIPANT_KEYS = [f.name for f in fields(Participants)]
 _ORS_KEYS = [f.name for f in fields(Measurements)]
-
-
-def column(source: SourceSheet, key: str) -> list[object]:
-    """The typed values of ``key`` in each row of a sheet (None where empty or unreadable)."""
-    return list(map(itemgetter(1), source.sheet.cells[key]))  # a Cell is (raw, value)
 
 
 def _flagged(findings: Iterable[Finding], severity: str | None) -> dict[tuple[str, str | None], set[int | None]]:
@@ -224,7 +219,7 @@ def _valid_columns(sources: Sequence[SourceSheet], bad: dict[tuple[str, str | No
         skip = bad.get((source.file, source.sheet.name))
         keep = list(map(not_, map(skip.__contains__, source.sheet.numbers))) if skip else None
         for key, found in columns.items():
-            values = column(source, key)
+            values = source.sheet.values(key)
             found += values if keep is None else compress(values, keep)
     return columns
 

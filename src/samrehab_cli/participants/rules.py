@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from itertools import chain, compress, repeat
-from operator import and_, eq, gt, is_, itemgetter, ne, not_, or_
+from operator import and_, eq, gt, is_, ne, not_, or_
 from typing import TYPE_CHECKING, Any
 
 from samrehab_cli.catalog import RULE
@@ -83,7 +83,7 @@ def _also_at(source: SourceSheet, duplicate: Duplicate) -> str:
 
 
 def _values_of(key: str) -> Callable[[SourceSheet], list[Any]]:
-    return lambda source: list(map(itemgetter(1), source.sheet.cells[key]))
+    return lambda source: source.sheet.values(key)
 
 
 def _empty(cells: Sequence[Cell]) -> list[bool]:
@@ -112,7 +112,7 @@ def _participant_rules(source: SourceSheet, today: dt.date, duplicates: dict[int
     (:func:`_where`), flags are combined with ``map``. ``duplicates``: the rows whose Deltagar-ID is on another
     row too (:func:`_duplicates`)."""
     cells = source.sheet.cells
-    value = {key: list(map(itemgetter(1), column)) for key, column in cells.items()}  # a Cell is (raw, value)
+    value = {key: source.sheet.values(key) for key in cells}
     empty = {key: _empty(column) for key, column in cells.items()}
     rows = range(len(source.sheet.numbers))
 

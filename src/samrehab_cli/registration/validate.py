@@ -121,7 +121,8 @@ def read_and_check(book: workbooks.Workbook, file: str, today: dt.date,
     week_of = {name: found for name in book.sheet_names if (found := week_from_sheet_name(name)) is not None}
     findings = list(structure.unknown_sheets(file, book.sheet_names, book.hidden))
     findings += structure.no_week_sheet(file, list(week_of.values()), week)
-    named = [(name, book.rows(name)) for name, found in week_of.items() if week is None or found == week]
+    named = [(name, book.rows(name, empty_as_text=True)) for name, found in week_of.items()
+             if week is None or found == week]
     with collector_paused():
         table = parse_sheets(WEEK, named)
         findings += check.check_sheets(file, table, today)

@@ -43,7 +43,7 @@ _ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, lzma.LZMAEr
 
 @dataclass
 class Workbook:
-    """A workbook read into memory. ``rows(name)`` gives a sheet's cells from A1, empty cells as None.
+    """A workbook read into memory. ``rows(name)`` gives a sheet's cells from A1.
 
     Each sheet is measured before the reader sees it (:mod:`.bounds`); ``max_cells``, when set, caps the cells of
     all the sheets read from this workbook together.
@@ -73,16 +73,19 @@ class Workbook:
         bounds.check(size, self.path, name)
         return size
 
-    def rows(self, name: str) -> list[list[object]]:
+    def rows(self, name: str, *, empty_as_text: bool = False) -> list[list[object]]:
+        """The sheet's cells from A1, an empty cell as None; as ``""`` when ``empty_as_text`` (as python-calamine
+        gives it: no pass over every row, for :func:`samrehab_cli.sheets.parse_sheets`, which reads both)."""
         size = self.size(name)
         self._cells_read += size.area
         if self.max_cells is not None and self._cells_read > self.max_cells:
             raise errors.SheetTooLarge(path=self.path, sheet=name, cell=size.last_cell)
         with _reader(self.path, f"fliken {name} är skadad"):
             rows: list[list[object]] = self._book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        for row in rows:  # cleaned in place: a second copy of a large sheet would double the peak memory
-            if "" in row:
-                row[:] = [None if value == "" else value for value in row]
+        if not empty_as_text:
+            for row in rows:  # cleaned in place: a second copy of a large sheet would double the peak memory
+                if "" in row:
+                    row[:] = [None if value == "" else value for value in row]
         return rows
 
 
