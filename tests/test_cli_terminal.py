@@ -69,6 +69,19 @@ class Terminal:
     def type(self, text: str) -> None:
         os.write(self.master, text.encode())
 
+    def wait_until_reading(self, timeout: float = 30) -> None:
+        """Wait until the program sleeps in its read of the terminal (state S in /proc). A Ctrl-C is a signal, not
+        input the terminal keeps: typed in the microseconds between the prompt and that read (no person is that
+        quick, a loaded test machine can be), the program takes the signal before it reads and then waits for a
+        line no one types."""
+        deadline = time.monotonic() + timeout
+        stat = Path(f"/proc/{self.process.pid}/stat")
+        while time.monotonic() < deadline:
+            if stat.read_text().rpartition(")")[2].split()[0] == "S":
+                return
+            time.sleep(0.005)
+        raise AssertionError(f"samrehab läste aldrig terminalen; den visade {self.seen!r}")
+
     def finish(self, timeout: float = 60) -> int:
         """Read to the end and return the exit code (an error if it waits for more input)."""
         deadline = time.monotonic() + timeout
@@ -162,6 +175,7 @@ def test_ctrl_c_and_ctrl_d_at_the_prompt(tmp_path: Path, key: str, code: int, sa
     before = _files(tmp_path)
     term = Terminal(["decrypt", encrypted, "-o", "klartext.xlsx"], tmp_path)
     term.expect("Lösenord: ")
+    term.wait_until_reading()
     term.type(key)
     assert term.finish() == code
     told = [line for line in term.seen.replace("\r", "").split("\n") if line.strip()]
