@@ -167,9 +167,7 @@ def _refuse_with_errors(data: "ParticipantRegister", *, as_json: bool, written: 
     from samrehab_cli.catalog import RULE
     from samrehab_cli.findings import Report
 
-    shown = formats.FINDINGS.choose("json" if as_json else "human").show
-    assert shown is not None
-    shown(Report.of(data.findings))
+    formats.FINDINGS.choose("json" if as_json else "human").render(Report.of(data.findings))
     nothing = " och ingen fil skrevs" if written else ""
     if not _nothing_counts(data):
         common.say(f"Inget beräknades{nothing} eftersom registret har fel (--strict). Rätta raderna ovan och kör "
