@@ -49,7 +49,7 @@ def _duplicates(sources: Sequence[SourceSheet]) -> list[dict[int, Duplicate]]:
     """For each sheet, its rows whose Deltagar-ID is on another row too (of any sheet). The IDs are counted in C
     over every sheet's column (a set first: when no ID repeats, as in a sound register, that is all); only the rows
     of a repeated one are then looked at."""
-    columns = list(map(_values_of("participant_id"), sources))
+    columns = [source.sheet.values("participant_id") for source in sources]
     ids = list(chain.from_iterable(columns))
     repeated: set[object] = set()
     if len(set(ids)) < len(ids):
@@ -80,10 +80,6 @@ def _also_at(source: SourceSheet, duplicate: Duplicate) -> str:
         where = f"{other.file}, fliken {sheet} rad {number}"
     more = count - 1
     return f"finns också på {where}" + (f" (och {more} {'rad' if more == 1 else 'rader'} till)" if more else "")
-
-
-def _values_of(key: str) -> Callable[[SourceSheet], list[Any]]:
-    return lambda source: source.sheet.values(key)
 
 
 def _empty(cells: Sequence[Cell]) -> list[bool]:
@@ -179,7 +175,7 @@ def check_ors(sources: Sequence[SourceSheet], participants: Participants, known:
     """Every finding D420–D424 for the ORS sheets; ``known`` are the Deltagar-ID of the register's rows."""
     enrolment = dict(zip(participants.participant_id, zip(participants.start, participants.end, strict=True),
                          strict=True))
-    days = Counter(chain.from_iterable(zip(_values_of("participant_id")(s), _values_of("date")(s), strict=True)
+    days = Counter(chain.from_iterable(zip(s.sheet.values("participant_id"), s.sheet.values("date"), strict=True)
                                        for s in sources))
     return list(chain.from_iterable(
         _findings(source, ORS, _ors_rules(source, enrolment, days, known, today), show=lambda key: key != "srs")
@@ -189,7 +185,7 @@ def check_ors(sources: Sequence[SourceSheet], participants: Participants, known:
 def _ors_rules(source: SourceSheet, enrolment: dict[str, tuple[dt.date, dt.date | None]],
                days: Counter[tuple[object, object]], known: set[object], today: dt.date) -> Hits:
     cells = source.sheet.cells
-    pids, dates = [cell[1] for cell in cells["participant_id"]], [cell[1] for cell in cells["date"]]
+    pids, dates = source.sheet.values("participant_id"), source.sheet.values("date")
     ors, srs = cells["ors"], cells["srs"]
     yield [i for i, (o, s) in enumerate(zip(ors, srs, strict=True)) if o.empty and s.empty], "ors", "D420", None, \
         {"problem": "saknas"}
