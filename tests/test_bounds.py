@@ -6,9 +6,12 @@ uses; the crafted files of tests/fixtures/crafted are in test_crafted.py.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import io
 import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -230,16 +233,45 @@ def _declared(data: bytes, member: str, **fields: int) -> bytes:
     return bytes(out)
 
 
-def test_a_sheet_is_measured_from_the_bytes_zipfile_reads() -> None:
+INFLATERS = ["zlib", pytest.param("isal", marks=pytest.mark.skipif(
+    importlib.util.find_spec("isal") is None, reason="isal has no wheel for this machine"))]
+
+
+@pytest.fixture(params=INFLATERS)
+def inflater(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each inflater bounds may use: ISA-L's where the isal wheel is installed, zlib's everywhere."""
+    module = zlib if request.param == "zlib" else importlib.import_module("isal.isal_zlib")
+    monkeypatch.setattr(bounds, "inflating", lambda: module)
+    return str(request.param)
+
+
+def test_isal_is_used_where_it_is_installed() -> None:
+    installed = importlib.util.find_spec("isal") is not None
+    assert (bounds.inflating() is not zlib) is installed
+    assert ("uppackning: ISA-L" in bounds.describe()) is installed
+
+
+def test_a_sheet_is_measured_from_the_bytes_zipfile_reads(inflater: str) -> None:
     for data in (PLAIN, *(p.read_bytes() for p in OFFICE.glob("*.xlsx") if p.read_bytes()[:2] == b"PK")):
         package = zipfile.ZipFile(io.BytesIO(data))
         for info in package.infolist():
             assert bounds._inflated(package, info) == package.read(info), info.filename
 
 
-def test_a_sheet_larger_than_declared_cut_short_or_with_a_wrong_crc_is_damaged() -> None:
+def _bad_deflate(data: bytes, member: str) -> bytes:
+    """The package with ``member``'s deflate stream starting with a block of the reserved type 3: no inflater
+    can read it."""
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo(member)
+    name, extra = struct.unpack_from("<HH", data, info.header_offset + 26)
+    start = info.header_offset + 30 + name + extra
+    return data[:start] + bytes([data[start] | 0b110]) + data[start + 1:]
+
+
+def test_a_sheet_with_bad_deflate_data_larger_than_declared_cut_short_or_with_a_wrong_crc_is_damaged(
+        inflater: str) -> None:
     info = zipfile.ZipFile(io.BytesIO(PLAIN)).getinfo(SHEET)
-    for damaged in (_declared(PLAIN, SHEET, size=info.file_size - 1),  # it would unpack to more than it says
+    for damaged in (_bad_deflate(PLAIN, SHEET),
+                    _declared(PLAIN, SHEET, size=info.file_size - 1),  # it would unpack to more than it says
                     _declared(PLAIN, SHEET, packed=info.compress_size // 2)):  # its deflate stream is cut short
         with pytest.raises(errors.NotAWorkbook, match="trasig"):
             workbooks.read(damaged, Path("f.xlsx")).size("2020-v39")
