@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
+import threading
 from decimal import Decimal
 
 import numpy as np
+import pytest
 
 from samrehab_cli import dates
 from samrehab_cli.participants import frames
@@ -62,3 +66,24 @@ def test_measurements_point_at_their_participant() -> None:
     assert found["date"].dt.date.tolist() == [D(2020, 5, 1), D(2020, 3, 1), D(2020, 3, 1), D(2020, 2, 1)]
     assert found["ors10"].tolist() == [205, 70, 300, -1]  # tenths; -1: no ORS on the row
     assert found["srs"].tolist() == [False, True, False, True]  # an SRS of 0 is an SRS
+
+
+def test_numpy_is_imported_on_a_thread_of_its_own() -> None:
+    script = ("import sys, threading\n"
+              "from samrehab_cli.participants import frames\n"
+              "assert 'numpy' not in sys.modules\n"
+              "thread = frames.import_numpy_meanwhile()\n"
+              "assert thread is not threading.main_thread()\n"
+              "thread.join()\n"
+              "print('numpy' in sys.modules)\n")
+    assert subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout == "True\n"
+
+
+def test_a_failed_import_on_the_thread_is_left_to_the_tables(monkeypatch: pytest.MonkeyPatch) -> None:
+    raised: list[object] = []
+    monkeypatch.setattr(threading, "excepthook", raised.append)
+    monkeypatch.setitem(sys.modules, "numpy", None)  # import numpy raises ImportError
+    frames.import_numpy_meanwhile().join()
+    assert raised == []  # nothing shown from the thread …
+    with pytest.raises(ImportError):  # … the tables raise it
+        frames.days([D(2020, 1, 1)])

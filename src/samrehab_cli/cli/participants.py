@@ -67,6 +67,7 @@ def outcomes(
 
         samrehab outcomes 2020 --format csv > utfall-2020.csv
     """
+    from samrehab_cli.participants import frames
     from samrehab_cli.participants import outcomes as oc
     from samrehab_cli.participants import read as participants
     from samrehab_cli.participants.period import parse_period
@@ -84,6 +85,7 @@ def outcomes(
     if output is not None:
         files.check_output(output, force=force, inputs=tuple(paths))
     passwords = common.read_passwords(password_file, password_stdin)
+    frames.import_numpy_meanwhile()
     with common.working("Läser deltagarregistret …"):
         data = participants.load(paths, passwords, today=day, ors_paths=ors or ())
     if (strict and data.has_errors) or _nothing_counts(data):

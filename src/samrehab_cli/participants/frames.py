@@ -12,7 +12,9 @@ Every table shows the total, each team and each gender: the participants are add
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import threading
 from collections.abc import Sequence
 from decimal import Decimal
 from itertools import repeat
@@ -29,6 +31,22 @@ if TYPE_CHECKING:
     from samrehab_cli.participants.read import Measurements, Participants
 
 _EPOCH = dt.date(1970, 1, 1).toordinal()
+
+
+def import_numpy_meanwhile() -> threading.Thread:
+    """Start importing numpy on a thread, for a caller about to read the register: python-calamine and the inflate
+    leave the GIL free for most of the read, so the tables need not wait for numpy afterwards (about a twentieth of
+    ``outcomes`` on 100,000 participants, and 16 MB more at the read's peak). Not pandas: its 40 MB on top of the
+    read's peak would cost more memory than the goal allows (docs/performance.md). A failed import says nothing
+    here: the tables' own ``import numpy`` raises it."""
+
+    def run() -> None:
+        with contextlib.suppress(Exception):  # raised again, and shown, where numpy is used
+            import numpy  # noqa: F401
+
+    thread = threading.Thread(target=run, name="import numpy")
+    thread.start()
+    return thread
 
 
 def days(values: Sequence[dt.date | None]) -> np.ndarray:
