@@ -219,6 +219,23 @@ def test_the_longest_plain_row_number_is_found_from_the_end_when_it_can(tags: li
     assert bounds._plain_digits(part) == next((n for n, plain in bounds._PLAIN_ROW.items() if plain.search(part)), 1)
 
 
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from([b'<row r="1" spans="1:9">', b":", b":c", b":c ", b":c/", b":row>", b":rowx", b":r",
+                                 b"<x:c>", b"c", b" "]), max_size=150))
+def test_a_prefix_is_found_as_the_pattern_finds_it(tokens: list[bytes]) -> None:
+    """Colons tested one by one, and past the first 64 (Excel's ``spans="1:9"`` on every row) the pattern."""
+    part = b"".join(tokens)
+    assert bounds._prefixed(part) is bool(bounds._PREFIXED.search(part))
+
+
+@pytest.mark.parametrize("rows", [0, 1, 63, 64, 65, 500])
+def test_a_prefix_after_many_colons_is_found(rows: int) -> None:
+    spans = b'<row r="1" spans="1:9"></row>' * rows
+    assert not bounds._prefixed(spans)
+    assert bounds._prefixed(spans + b'<x:c r="A1"/>')
+    assert bounds._prefixed(b'<x:row r="1">' + spans)
+
+
 def _declared(data: bytes, member: str, **fields: int) -> bytes:
     """The package with ``member``'s ``crc``, ``packed`` or ``size`` (uncompressed) changed in its local header and
     in the central directory alike: what a damaged or crafted file declares."""
