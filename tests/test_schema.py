@@ -132,6 +132,19 @@ def test_an_empty_text_is_an_empty_cell(bodies: list[list[list[object]]]) -> Non
            {k: [(type(c.raw), c.raw, c.value, c is EMPTY) for c in v] for k, v in as_none.cells.items()}
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(cell_values, max_size=8), max_size=8), st.integers(0, 3))
+def test_short_rows_read_as_rows_padded_with_empty_cells(body: list[list[object]], more: int) -> None:
+    """Rows of one width (as python-calamine gives them) are transposed a column at a time, rows of several widths
+    all at once: the same sheet either way."""
+    width = max([len(HEADERS), *map(len, body)]) + more
+    padded = [row + [None] * (width - len(row)) for row in [HEADERS, *body]]
+    ragged, even = parse_sheet(WEEK, "2020-v01", [HEADERS, *body]), parse_sheet(WEEK, "2020-v01", padded)
+    assert ragged.numbers == even.numbers
+    assert {k: [(type(c.raw), c.raw, c.value, c is EMPTY) for c in v] for k, v in ragged.cells.items()} == \
+           {k: [(type(c.raw), c.raw, c.value, c is EMPTY) for c in v] for k, v in even.cells.items()}
+
+
 def test_a_parsed_sheet_is_freed_without_the_cycle_collector() -> None:
     """A register's rows are many: they must go when the last reference does, not at the collector's next run."""
     import gc
