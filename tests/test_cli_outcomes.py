@@ -236,3 +236,29 @@ def test_not_a_register(run, tmp_path: Path) -> None:
 def test_help_is_swedish_with_examples(run) -> None:
     result = run("outcomes", "--help")
     assert result.exit_code == 0 and "Exempel:" in result.stdout and "samrehab outcomes 2020" in result.stdout
+
+
+def test_meanwhile_is_called_once_as_calamine_starts_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``read.load(meanwhile=…)`` (the outcomes command imports numpy then): after the first sheet was measured, before
+    it is read; once, however many sheets and files."""
+    from samrehab_cli.storage import workbooks
+
+    paths = [write_register(tmp_path / f"{n}.xlsx", [person(f"D{n}")], ors=[{"participant_id": f"D{n}",
+                                                                                  "date": D(2020, 2, 1), "ors": 20}])
+             for n in range(2)]
+    events: list[str] = []
+
+    def logged(method: str) -> object:
+        original = getattr(workbooks.Workbook, method)
+
+        def call(self: workbooks.Workbook, name: str, **options: object) -> object:
+            events.append(method)
+            return original(self, name, **options)
+        return call
+
+    for method in ("size", "rows"):
+        monkeypatch.setattr(workbooks.Workbook, method, logged(method))
+    register = read.load(paths, crypto.Passwords(), today=D(2021, 6, 30), meanwhile=lambda: events.append("meanwhile"))
+    assert len(register.participants) == 2 and register.ors is not None and len(register.ors) == 2
+    assert events.count("meanwhile") == 1
+    assert events[:events.index("rows")] == ["size", "meanwhile"]

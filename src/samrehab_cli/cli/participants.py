@@ -85,9 +85,9 @@ def outcomes(
     if output is not None:
         files.check_output(output, force=force, inputs=tuple(paths))
     passwords = common.read_passwords(password_file, password_stdin)
-    frames.import_numpy_meanwhile()
     with common.working("Läser deltagarregistret …"):
-        data = participants.load(paths, passwords, today=day, ors_paths=ors or ())
+        data = participants.load(paths, passwords, today=day, ors_paths=ors or (),
+                                 meanwhile=frames.import_numpy_meanwhile)
     if (strict and data.has_errors) or _nothing_counts(data):
         _refuse_with_errors(data, as_json=chosen.name == "json", written=output is not None, strict=strict)
     result = oc.compute(data, wanted)

@@ -34,11 +34,11 @@ _EPOCH = dt.date(1970, 1, 1).toordinal()
 
 
 def import_numpy_meanwhile() -> threading.Thread:
-    """Start importing numpy on a thread, for a caller about to read the register: python-calamine and the inflate
-    leave the GIL free for most of the read, so the tables need not wait for numpy afterwards (about a twentieth of
-    ``outcomes`` on 100,000 participants, and 16 MB more at the read's peak). Not pandas: its 40 MB on top of the
-    read's peak would cost more memory than the goal allows (docs/performance.md). A failed import says nothing
-    here: the tables' own ``import numpy`` raises it."""
+    """Start importing numpy on a thread, as python-calamine starts reading the register (``read.load``'s
+    ``meanwhile``): calamine leaves the GIL free for most of its read, so the tables need not wait for numpy
+    afterwards (about a twentieth of ``outcomes`` on 100,000 participants, and 16 MB more at the read's peak). Not
+    pandas: its 40 MB on top of the read's peak would cost more memory than the goal allows (docs/performance.md).
+    A failed import says nothing here: the tables' own ``import numpy`` raises it."""
 
     def run() -> None:
         with contextlib.suppress(Exception):  # raised again, and shown, where numpy is used

@@ -16,7 +16,7 @@ from these columns (:mod:`samrehab_cli.participants.frames`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
 from decimal import Decimal
 from itertools import compress
@@ -128,17 +128,22 @@ def expand(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
-def load(paths: Sequence[Path], passwords: crypto.Passwords, *, today: dt.date,
-         ors_paths: Sequence[Path] = ()) -> ParticipantRegister:
-    """Read and check the register in ``paths`` (files or folders) and extra ORS workbooks ``ors_paths``."""
+def load(paths: Sequence[Path], passwords: crypto.Passwords, *, today: dt.date, ors_paths: Sequence[Path] = (),
+         meanwhile: Callable[[], object] | None = None) -> ParticipantRegister:
+    """Read and check the register in ``paths`` (files or folders) and extra ORS workbooks ``ors_paths``;
+    ``meanwhile`` as :func:`read_sheets` calls it."""
     with sheets.collector_paused():  # millions of small objects, none in a cycle (sheets.collector_paused)
-        participant_sheets, ors_sheets = read_sheets(paths, passwords, ors_paths=ors_paths)
+        participant_sheets, ors_sheets = read_sheets(paths, passwords, ors_paths=ors_paths, meanwhile=meanwhile)
         return from_sheets(participant_sheets, ors_sheets, today=today)
 
 
-def read_sheets(paths: Sequence[Path], passwords: crypto.Passwords,
-                ors_paths: Sequence[Path] = ()) -> tuple[list[SourceSheet], list[SourceSheet]]:
-    """Every participant sheet and every ``ORS`` sheet, read column by column (reading only, no rules)."""
+def read_sheets(paths: Sequence[Path], passwords: crypto.Passwords, ors_paths: Sequence[Path] = (),
+                meanwhile: Callable[[], object] | None = None) -> tuple[list[SourceSheet], list[SourceSheet]]:
+    """Every participant sheet and every ``ORS`` sheet, read column by column (reading only, no rules).
+
+    ``meanwhile`` is called once, when the first sheet has been measured and python-calamine is about to read it:
+    calamine leaves the GIL free for most of its read, so a thread started then runs beside it (started sooner, it
+    would take turns with the measuring instead)."""
     from samrehab_cli.storage import workbooks
 
     files = expand(paths)
@@ -148,6 +153,10 @@ def read_sheets(paths: Sequence[Path], passwords: crypto.Passwords,
         book, _ = workbooks.load(path, passwords)
         for name in book.sheet_names:
             is_ors = name.strip().casefold() == ORS_SHEET.casefold()
+            if meanwhile is not None:
+                book.size(name)  # measured (or refused) first
+                meanwhile()
+                meanwhile = None
             rows = book.rows(name, empty_as_text=True)
             if not (_has_headers(rows) if is_ors else _looks_like_register(rows)):
                 continue
