@@ -173,7 +173,7 @@ def xlsx_size(package: zipfile.ZipFile, members: list[zipfile.ZipInfo], path: Pa
 
 def _inflated(package: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     """A member's bytes as calamine will inflate them (a register's sheet: 35 MB from 3.6). A deflated member is
-    inflated in one call (:func:`inflating`: with ISA-L, 25 ms where zipfile's read takes 80): its CRC is left to
+    inflated in one call (:func:`inflating`: with ISA-L, 28 ms where zipfile's read takes 80): its CRC is left to
     calamine, which checks it as it reads, and bad deflate data, more bytes than the member declares, or a stream
     cut short, is damage."""
     stream = package.fp
