@@ -419,7 +419,7 @@ def _read_rows(schema: SheetSchema, layout: _Layout, bodies: list[Sequence[Seque
     else:
         by_column = list(zip_longest(*rows))
     read_at = [i for key, i in layout.columns.items() if key not in ignore and i < len(by_column)]
-    filled = _filled([by_column[i] for i in read_at], sum(map(len, bodies)))
+    filled = _filled([by_column[i] for i in read_at], len(rows))
     if filled is not None:
         by_column = [tuple(compress(values, filled)) for values in by_column]
     total = len(by_column[0]) if by_column else 0
